@@ -1,0 +1,17 @@
+using DiffusionFramework.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GoodTestPlugin;
+
+/// <summary>A well-behaved plugin: one modality, one task.</summary>
+public sealed class GoodTestPlugin : IDiffusionPlugin
+{
+    public PluginInfo Info { get; } = new("test-good", "1.2.3", "test", "Well-behaved plugin for the Hosting tests.");
+
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModality, ConstantModality>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, EchoTask>());
+    }
+}

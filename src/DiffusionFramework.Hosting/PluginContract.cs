@@ -27,6 +27,10 @@ internal static class PluginContract
         {
             return $"plugin '{name}' ({path}) is not a .NET assembly: {e.Message}";
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"plugin '{name}' ({path}) cannot be read: {e.Message}";
+        }
 
         if (builtAgainst is null)
             return $"plugin '{name}' ({path}) has no IDiffusionPlugin: it does not reference {AbstractionsName}";

@@ -39,10 +39,23 @@ internal static class PluginDiscovery
     /// <summary>The assembly a plugin folder must hold: <c>&lt;folder&gt;/&lt;folder name&gt;.dll</c>.</summary>
     private static string AssemblyOf(string folder) => Path.Combine(folder, Path.GetFileName(folder) + ".dll");
 
-    /// <summary>Adds the assembly of each sub-folder of <paramref name="root"/>; false when it has none.</summary>
+    /// <summary>
+    /// Adds the assembly of each sub-folder of <paramref name="root"/>; false when it has none (an unreadable
+    /// folder is reported here, so it counts as having some).
+    /// </summary>
     private static bool AddPluginFolders(string root, List<string> found, ICollection<PluginLoadFailure> failures)
     {
-        string[] folders = Directory.GetDirectories(root);
+        string[] folders;
+        try
+        {
+            folders = Directory.GetDirectories(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            failures.Add(new(root, null, $"plugins folder '{root}' cannot be read: {e.Message}"));
+            return true;
+        }
+
         Array.Sort(folders, StringComparer.Ordinal);
         foreach (string folder in folders)
         {

@@ -1,4 +1,6 @@
+using DiffusionFramework.Core.Sampling;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DiffusionFramework.Hosting;
 
@@ -11,14 +13,19 @@ public static class DiffusionServiceCollectionExtensions
     /// is idempotent and a host's earlier registration of a service wins.
     /// </summary>
     /// <remarks>
-    /// The engine has no registered services yet; Core's sampler registry and its built-in samplers join here as
-    /// they land. <see cref="DiffusionHostBuilder"/> calls this before any plugin configures its services.
+    /// Registers the built-in samplers as <see cref="ISampler"/> and a <see cref="SamplerRegistry"/> over every
+    /// registered <see cref="ISampler"/>, so a plugin adds a sampler with
+    /// <c>services.TryAddEnumerable(ServiceDescriptor.Singleton&lt;ISampler, MySampler&gt;())</c>.
+    /// <see cref="DiffusionHostBuilder"/> calls this before any plugin configures its services.
     /// </remarks>
     /// <param name="services">The container being composed.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     public static IServiceCollection AddDiffusionCore(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        foreach (ISampler sampler in SamplerRegistry.BuiltIn.Samplers)
+            services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(ISampler), sampler));
+        services.TryAddSingleton<SamplerRegistry>();
         return services;
     }
 }

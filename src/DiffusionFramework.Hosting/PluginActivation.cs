@@ -1,5 +1,6 @@
 using System.Reflection;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Sampling;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -14,18 +15,12 @@ namespace DiffusionFramework.Hosting;
 internal static class PluginActivation
 {
     /// <summary>Types whose assemblies (and their dependencies) every plugin takes from the host.</summary>
-    private static readonly Type[] SharedTypes = [typeof(IDiffusionPlugin), typeof(torch), typeof(IServiceCollection)];
-
-    /// <summary>The engine, shared by name (the host references it through Hosting).</summary>
-    private static readonly AssemblyName CoreAssembly = new("DiffusionFramework.Core");
+    private static readonly Type[] SharedTypes =
+        [typeof(IDiffusionPlugin), typeof(SamplerRegistry), typeof(torch), typeof(IServiceCollection)];
 
     /// <summary>A loader for the plugin assembly at <paramref name="path"/> (an absolute path).</summary>
     internal static PluginLoader CreateLoader(string path) =>
-        PluginLoader.CreateFromAssemblyFile(path, SharedTypes, config =>
-        {
-            config.PreferSharedTypes = true;
-            config.SharedAssemblies.Add(CoreAssembly);
-        });
+        PluginLoader.CreateFromAssemblyFile(path, SharedTypes, config => config.PreferSharedTypes = true);
 
     /// <summary>The public, non-abstract, non-generic classes of <paramref name="assembly"/> that implement the contract.</summary>
     internal static IReadOnlyList<Type> PluginTypes(Assembly assembly) =>

@@ -1,4 +1,5 @@
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Sampling;
 using DiffusionFramework.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,11 +53,27 @@ public sealed class DiffusionHostTests
     }
 
     [Fact]
-    public void AddDiffusionCoreIsIdempotent()
+    public void AddDiffusionCoreRegistersTheBuiltInSamplersOnce()
     {
-        var once = new ServiceCollection().AddDiffusionCore();
-        var twice = new ServiceCollection().AddDiffusionCore().AddDiffusionCore();
-        Assert.Equal(once.Select(d => d.ServiceType), twice.Select(d => d.ServiceType));
+        IServiceCollection twice = new ServiceCollection().AddDiffusionCore().AddDiffusionCore();
+        Assert.Equal(SamplerRegistry.BuiltIn.Samplers.Count, twice.Count(d => d.ServiceType == typeof(ISampler)));
+        Assert.Single(twice, d => d.ServiceType == typeof(SamplerRegistry));
+
+        using ServiceProvider provider = twice.BuildServiceProvider();
+        SamplerRegistry registry = provider.GetRequiredService<SamplerRegistry>();
+        Assert.Equal(SamplerRegistry.BuiltIn.Names, registry.Names);
+        Assert.Equal("ddpm", registry.Get("DDPMScheduler").Name);
+        Assert.Equal("ddim", registry.Get("DDIMScheduler").Name);
+    }
+
+    [Fact]
+    public void HostsOwnSamplerRegistryWins()
+    {
+        var mine = new SamplerRegistry([new DdimSampler()]);
+
+        using DiffusionHost host = TestPluginFolders.Builder().ConfigureServices(s => s.AddSingleton(mine)).Build();
+
+        Assert.Same(mine, host.Services.GetRequiredService<SamplerRegistry>());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Runtime.Loader;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Sampling;
 using DiffusionFramework.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -49,11 +50,11 @@ public sealed class PluginLoadingTests : IDisposable
     [Fact]
     public void PluginShippingItsOwnCopiesOfSharedAssembliesStillGetsTheHosts()
     {
-        // A carelessly built plugin carries TorchSharp, the contract and DI abstractions in its folder; loaded from
-        // there, its Tensor and IDiffusionPlugin would be other types than the host's (and it would not load).
+        // A carelessly built plugin carries TorchSharp, the contract, the engine and DI abstractions in its folder;
+        // loaded from there, its Tensor and IDiffusionPlugin would be other types than the host's (and it would not load).
         using var folders = new TestPluginFolders();
         string plugin = folders.Copy("GoodTestPlugin");
-        foreach (Type shared in new[] { typeof(torch), typeof(IDiffusionPlugin), typeof(IServiceCollection) })
+        foreach (Type shared in new[] { typeof(torch), typeof(IDiffusionPlugin), typeof(SamplerRegistry), typeof(IServiceCollection) })
             File.Copy(shared.Assembly.Location, Path.Combine(Path.GetDirectoryName(plugin)!, Path.GetFileName(shared.Assembly.Location)));
 
         using DiffusionHost host = TestPluginFolders.Builder(folders.Scratch).Build();
@@ -63,6 +64,17 @@ public sealed class PluginLoadingTests : IDisposable
         Assert.Same(typeof(torch.Tensor), modality.GetType().GetProperty("TensorType")!.GetValue(modality));
         using torch.Tensor noise = modality.NoiseSampler.Sample([4], torch.ScalarType.Float32, torch.CPU, null, null);
         Assert.Equal(6f, noise.sum().item<float>());
+    }
+
+    [Fact]
+    public void PluginSamplerJoinsTheEngineRegistry()
+    {
+        // The plugin implements Core's ISampler: only possible if the plugin sees the host's Core.
+        var registry = _host.Services.GetRequiredService<SamplerRegistry>();
+        ISampler sampler = registry.Get("TestPluginScheduler");
+        Assert.Equal("test-sampler", sampler.Name);
+        Assert.Equal(SamplerRegistry.BuiltIn.Names.Append("test-sampler"), registry.Names);
+        Assert.Same(typeof(ISampler).Assembly, sampler.GetType().GetInterface(nameof(ISampler))!.Assembly);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// in the sample's dtype; the sample is then cast to float32 for the update and the result cast back to the
 /// converted output's dtype, as in diffusers.
 /// </remarks>
-internal sealed class DpmSolverMultistepRun : ISamplerRun
+internal sealed class DpmSolverMultistepRun : ISigmaSpaceRun
 {
     private readonly SigmaSchedule _grid;
     private readonly DpmSolverSettings _settings;
@@ -25,9 +25,12 @@ internal sealed class DpmSolverMultistepRun : ISamplerRun
         _grid = grid;
         _settings = settings;
         Timesteps = Array.AsReadOnly(grid.Timesteps);
+        Sigmas = Array.AsReadOnly(grid.Sigmas);
     }
 
     public IReadOnlyList<double> Timesteps { get; }
+
+    public IReadOnlyList<float> Sigmas { get; }
 
     public int Order => 1;
 

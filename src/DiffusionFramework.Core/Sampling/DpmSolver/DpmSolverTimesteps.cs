@@ -1,5 +1,4 @@
 using DiffusionFramework.Core.Schedules;
-using TorchSharp;
 
 namespace DiffusionFramework.Core.Sampling;
 
@@ -73,15 +72,8 @@ internal static class DpmSolverTimesteps
     private static int LastTimestep(SchedulerConfig config, IReadOnlyList<float> alphasCumprod)
     {
         double clip = config.LambdaMinClipped ?? double.NegativeInfinity;
-        if (double.IsNegativeInfinity(clip))
-        {
-            return alphasCumprod.Count;
-        }
-
-        using var scope = torch.NewDisposeScope();
-        var alphaBar = torch.tensor(SigmaTimestepMap.SigmaSpaceAlphasCumprod(alphasCumprod), device: torch.CPU);
-        var lambda = alphaBar.sqrt().log() - (1 - alphaBar).sqrt().log();
-        int clipped = lambda.data<float>().Count(l => l < clip);
+        int clipped = SigmaTimestepMap.SigmaSpaceAlphasCumprod(alphasCumprod)
+            .Count(a => MathF.Log(MathF.Sqrt(a)) - MathF.Log(MathF.Sqrt(1f - a)) < clip);
         return alphasCumprod.Count - clipped;
     }
 }

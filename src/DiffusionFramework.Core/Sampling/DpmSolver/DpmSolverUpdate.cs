@@ -65,12 +65,12 @@ internal static class DpmSolverUpdate
             float h = t.Lambda - s0.Lambda;
             if (dataPrediction)
             {
-                float e = TorchScalarMath.Exp(-h) - 1f;
+                float e = MathF.Exp(-h) - 1f;
                 return new Phi(h, t.Sigma / s0.Sigma, t.Alpha * e, t.Alpha * (e / h + 1f),
                     t.Alpha * ((e + h) / (h * h) - 0.5f));
             }
 
-            float en = TorchScalarMath.Exp(h) - 1f;
+            float en = MathF.Exp(h) - 1f;
             return new Phi(h, t.Alpha / s0.Alpha, t.Sigma * en, -(t.Sigma * (en / h - 1f)),
                 t.Sigma * ((en - h) / (h * h) - 0.5f));
         }

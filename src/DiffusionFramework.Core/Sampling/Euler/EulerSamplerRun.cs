@@ -11,7 +11,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// As in diffusers, the sample is cast to float32 before the update and the result back to the model output's
 /// dtype; σ and the scalar coefficients are float32.
 /// </remarks>
-internal sealed class EulerSamplerRun : ISamplerRun
+internal sealed class EulerSamplerRun : ISigmaSpaceRun
 {
     private readonly SigmaSchedule _grid;
     private readonly PredictionType _prediction;
@@ -21,9 +21,12 @@ internal sealed class EulerSamplerRun : ISamplerRun
         _grid = grid;
         _prediction = prediction;
         Timesteps = Array.AsReadOnly(grid.Timesteps);
+        Sigmas = Array.AsReadOnly(grid.Sigmas);
     }
 
     public IReadOnlyList<double> Timesteps { get; }
+
+    public IReadOnlyList<float> Sigmas { get; }
 
     public int Order => 1;
 

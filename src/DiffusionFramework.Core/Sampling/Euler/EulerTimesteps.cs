@@ -34,7 +34,7 @@ internal static class EulerTimesteps
         if (config.TimestepType == "continuous" && config.PredictionType == "v_prediction")
         {
             // c_noise = ln(σ)/4 of Karras et al. 2022, table 1, in float32.
-            timesteps = Array.ConvertAll(grid[..^1], s => (double)(0.25f * TorchScalarMath.Log(s)));
+            timesteps = Array.ConvertAll(grid[..^1], s => (double)(0.25f * MathF.Log(s)));
         }
 
         float sigmaMax = grid.Max();

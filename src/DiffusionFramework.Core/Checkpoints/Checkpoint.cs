@@ -25,6 +25,9 @@ public static class Checkpoint
     /// <summary>The optimizer tensors' file name.</summary>
     public const string OptimizerFileName = "optimizer.safetensors";
 
+    /// <summary>The largest <c>config.json</c> read, so that a wrong file cannot exhaust memory.</summary>
+    public const long MaxConfigBytes = 16L << 20;
+
     /// <summary>The safetensors metadata PyTorch tooling (transformers, diffusers) writes and expects on weights.</summary>
     private static readonly Dictionary<string, string> PyTorchMetadata = new() { ["format"] = "pt" };
 
@@ -80,6 +83,9 @@ public static class Checkpoint
         string path = Path.Combine(folder, ConfigFileName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: missing; {folder} is not a checkpoint folder", path);
+        long length = new FileInfo(path).Length;
+        if (length > MaxConfigBytes)
+            throw new InvalidDataException($"{path}: {length} bytes, more than the {MaxConfigBytes} a checkpoint config may have");
         CheckpointConfig config = CheckpointConfig.FromJson(File.ReadAllText(path), path);
         if (expectedPluginId is not null && config.PluginId != expectedPluginId)
             throw new InvalidDataException(

@@ -106,6 +106,11 @@ public class CheckpointConfigTests
         Directory.CreateDirectory(folder);
         Assert.Equal($"{config}: missing; {folder} is not a checkpoint folder", Assert.Throws<FileNotFoundException>(() => Checkpoint.LoadConfig(folder)).Message);
 
+        using (var huge = System.IO.File.Create(config))
+            huge.SetLength(Checkpoint.MaxConfigBytes + 1);
+        Assert.Equal($"{config}: 16777217 bytes, more than the 16777216 a checkpoint config may have",
+            Assert.Throws<InvalidDataException>(() => Checkpoint.LoadConfig(folder)).Message);
+
         System.IO.File.WriteAllText(config, "{ \"plugin_id\": \"p\", ");
         Assert.StartsWith($"{config}: not a valid checkpoint config (", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(folder)).Message);
 

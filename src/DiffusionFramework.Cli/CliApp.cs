@@ -112,6 +112,7 @@ public static class CliApp
             Arity = ArgumentArity.ZeroOrMore,
         });
         root.Subcommands.Add(PluginsCommand.Create(context));
+        root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         return root;

@@ -11,7 +11,7 @@ namespace DiffusionFramework.Core.Pipelines;
 /// schedule it is trained with, and the configuration that rebuilds it from a checkpoint.
 /// </summary>
 /// <remarks>The library entry point: <c>DiffusionModel.Create(modality, plugin, device).Generate(new() { Count = 64 })</c>.</remarks>
-public sealed class DiffusionModel : IDisposable
+public sealed partial class DiffusionModel : IDisposable
 {
     private DiffusionModel(IModality modality, PluginInfo plugin, JsonObject networkConfig, SchedulerConfig scheduler,
         IDenoiser denoiser, torch.Device device)
@@ -79,7 +79,8 @@ public sealed class DiffusionModel : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         if (request.Count < 1)
             throw new ArgumentException($"count must be at least 1 (got {request.Count}).", nameof(request));
-        ISampler sampler = SamplerRegistry.BuiltIn.Get(request.Sampler);
+        SamplerRegistry registry = request.Samplers ?? SamplerRegistry.BuiltIn;
+        ISampler sampler = registry.Get(request.Sampler);
         if (!sampler.SupportedPredictionTypes.Contains(Denoiser.PredictionType))
             throw new ArgumentException(
                 $"sampler '{sampler.Name}' does not support {PredictionTypes.ToConfigString(Denoiser.PredictionType)} " +
@@ -87,7 +88,7 @@ public sealed class DiffusionModel : IDisposable
 
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        using ISamplerRun run = SamplerRegistry.BuiltIn.CreateRun(request.Sampler, Scheduler, request.Steps, request.RunOptions);
+        using ISamplerRun run = registry.CreateRun(request.Sampler, Scheduler, request.Steps, request.RunOptions);
         using var generator = new torch.Generator((ulong)request.Seed, Device);
         Conditioning conditioning = request.Conditioning ?? Conditioning.None;
         long[] shape = [request.Count, .. SampleShape];

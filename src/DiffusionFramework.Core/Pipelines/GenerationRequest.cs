@@ -12,6 +12,10 @@ public sealed record GenerationRequest
     /// <summary>Sampler name or alias from <see cref="SamplerRegistry"/> (e.g. "ddim", "DDIMScheduler").</summary>
     public string Sampler { get; init; } = "ddim";
 
+    /// <summary>Where <see cref="Sampler"/> is looked up; null is <see cref="SamplerRegistry.BuiltIn"/> (a host's
+    /// registry also has the samplers plugins add).</summary>
+    public SamplerRegistry? Samplers { get; init; }
+
     /// <summary>Number of sampling steps.</summary>
     public int Steps { get; init; } = 50;
 

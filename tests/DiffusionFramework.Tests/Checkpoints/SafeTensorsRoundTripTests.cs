@@ -53,6 +53,23 @@ public class SafeTensorsRoundTripTests
     }
 
     [Fact]
+    public void TensorsLargerThanOneCopyChunkKeepTheirOrder()
+    {
+        using var scope = NewDisposeScope();
+        using var folder = new TempFolder();
+        string path = folder.File("large.safetensors");
+        // 17M int32 = 68 MB, more than the 64 MiB moved per chunk: each element is its own index.
+        Tensor large = arange(17_000_000, dtype: ScalarType.Int32).reshape(1000, 17000);
+
+        SafeTensors.Write(path, new Dictionary<string, Tensor> { ["large"] = large });
+        Tensor read = SafeTensors.Read(path)["large"];
+
+        Assert.Equal(8 + 80 + 68_000_000, new FileInfo(path).Length);   // 74-byte header padded to 80
+        Assert.True(read.eq(large).all().item<bool>());
+        Assert.Equal(16_999_999, read[999, 16999].item<int>());
+    }
+
+    [Fact]
     public void FloatSpecialValuesKeepTheirBits()
     {
         using var scope = NewDisposeScope();

@@ -37,13 +37,29 @@ internal static class AdamWState
         return result;
     }
 
-    /// <summary>Copies a state written by <see cref="Export"/> into the optimiser.</summary>
+    /// <summary>Copies a state written by <see cref="Export"/> into the optimiser, after <see cref="Validate"/>.</summary>
     /// <param name="optimizer">The optimiser over the parameters called <paramref name="names"/>, in that order.</param>
     /// <param name="names">Parameter keys in optimiser order.</param>
     /// <param name="state">The stored tensors.</param>
     /// <param name="source">The file they came from, for error messages.</param>
-    /// <exception cref="InvalidDataException">An entry is missing, extra or of the wrong shape.</exception>
+    /// <exception cref="InvalidDataException">An entry is missing, extra, of the wrong shape, or a negative step.</exception>
     public static void Import(AdamW optimizer, IReadOnlyList<string> names, IReadOnlyDictionary<string, Tensor> state,
+        string source)
+    {
+        Validate(optimizer, names, state, source);
+        var states = States(optimizer, names.Count);
+        using var noGrad = no_grad();
+        for (int i = 0; i < names.Count; i++)
+        {
+            states[i].exp_avg.copy_(state[$"{names[i]}.exp_avg"]);
+            states[i].exp_avg_sq.copy_(state[$"{names[i]}.exp_avg_sq"]);
+            states[i].step = state[$"{names[i]}.step"].to(int64).item<long>();
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="state"/> holds exactly the entries <see cref="Export"/> writes for this optimiser.</summary>
+    /// <exception cref="InvalidDataException">An entry is missing, extra, of the wrong shape, or a negative step.</exception>
+    public static void Validate(AdamW optimizer, IReadOnlyList<string> names, IReadOnlyDictionary<string, Tensor> state,
         string source)
     {
         var states = States(optimizer, names.Count);
@@ -56,17 +72,8 @@ internal static class AdamWState
             Check(state, $"{names[i]}.exp_avg", states[i].exp_avg.shape, source);
             Check(state, $"{names[i]}.exp_avg_sq", states[i].exp_avg_sq.shape, source);
             Check(state, $"{names[i]}.step", [1], source);
-        }
-
-        using var noGrad = no_grad();
-        for (int i = 0; i < names.Count; i++)
-        {
-            long step = state[$"{names[i]}.step"].to(int64).item<long>();
-            if (step < 0)
+            if (state[$"{names[i]}.step"].to(int64).item<long>() is var step and < 0)
                 throw new InvalidDataException($"{source}: '{names[i]}.step' is negative ({step})");
-            states[i].exp_avg.copy_(state[$"{names[i]}.exp_avg"]);
-            states[i].exp_avg_sq.copy_(state[$"{names[i]}.exp_avg_sq"]);
-            states[i].step = step;
         }
     }
 

@@ -119,6 +119,16 @@ public sealed class ExponentialMovingAverage : IDisposable
     /// <exception cref="ArgumentException">A key is missing or extra, or a shape differs; the message names it.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
+        CheckStateDict(state);
+        using var noGrad = no_grad();
+        foreach (var (name, shadow) in _shadow)
+            shadow.copy_(state[name]);
+    }
+
+    /// <summary>Throws unless <paramref name="state"/> has exactly this average's keys and shapes.</summary>
+    /// <exception cref="ArgumentException">A key is missing or extra, or a shape differs; the message names it.</exception>
+    public void CheckStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
         ArgumentNullException.ThrowIfNull(state);
         string[] extra = state.Keys.Except(_shadow.Select(e => e.Name)).ToArray();
         if (extra.Length > 0)
@@ -132,9 +142,6 @@ public sealed class ExponentialMovingAverage : IDisposable
                     $"EMA state entry '{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", shadow.shape)}]",
                     nameof(state));
         }
-        using var noGrad = no_grad();
-        foreach (var (name, shadow) in _shadow)
-            shadow.copy_(state[name]);
     }
 
     /// <summary>Frees the shadow tensors.</summary>

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
 using DiffusionFramework.Core.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,25 +8,17 @@ namespace DiffusionFramework.Core.Training;
 /// <summary>Checkpoints of a run: writing them, pruning old ones, and resuming from one.</summary>
 public sealed partial class Trainer
 {
-    /// <summary>The weights file of a checkpoint folder.</summary>
-    public const string ModelFile = "model.safetensors";
-
-    /// <summary>The EMA weights file (same keys as <see cref="ModelFile"/>).</summary>
-    public const string EmaFile = "ema.safetensors";
-
-    /// <summary>Everything else that resuming needs: AdamW moments and step counts, generator state, step.</summary>
-    public const string OptimizerFile = "optimizer.safetensors";
-
-    private const string StepKey = "trainer.step";
-    private const string GeneratorKey = "trainer.generator_state";
+    private bool _resumeFailed;
 
     /// <summary>The newest <c>checkpoint-&lt;step&gt;</c> folder under <paramref name="directory"/>, or null.</summary>
     public static string? LatestCheckpoint(string directory) =>
         CheckpointFolders.List(directory) is { Count: > 0 } folders ? folders[^1].Path : null;
 
     /// <summary>
-    /// Writes the state after the current step to <c>&lt;directory&gt;/checkpoint-&lt;step&gt;</c>: the folder is
-    /// completed under a temporary name and then renamed into place, replacing an older one of the same step.
+    /// Writes the state after the current step as the <see cref="Checkpoint"/> folder
+    /// <c>&lt;directory&gt;/checkpoint-&lt;step&gt;</c>: <c>config.json</c> (network, scheduler, prediction type, and the
+    /// step, seed and generator state), <c>model.safetensors</c>, <c>ema.safetensors</c> and
+    /// <c>optimizer.safetensors</c> (AdamW <c>exp_avg</c>, <c>exp_avg_sq</c> and <c>step</c> per parameter).
     /// </summary>
     /// <param name="directory">The run's checkpoint folder; <see cref="TrainerOptions.CheckpointDirectory"/> when null.</param>
     /// <returns>The checkpoint folder.</returns>
@@ -35,50 +27,53 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Restores weights, EMA, optimiser state, generator and step from a folder written by <see cref="SaveCheckpoint"/>,
-    /// so that <see cref="Train"/> continues the run exactly where it stopped.
+    /// so that <see cref="Train"/> continues the run exactly where it stopped. Everything is read and checked before the
+    /// network is touched; should copying still fail, the trainer refuses to train.
     /// </summary>
-    /// <param name="checkpoint">A <c>checkpoint-&lt;step&gt;</c> folder.</param>
+    /// <param name="checkpoint">A <c>checkpoint-&lt;step&gt;</c> folder of the same plugin and network.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="InvalidDataException">A file is missing or does not fit this network; the message names it.</exception>
+    /// <exception cref="FileNotFoundException">A file of the checkpoint is missing.</exception>
+    /// <exception cref="InvalidDataException">A file does not fit this run or network; the message names it.</exception>
     public void Resume(string checkpoint)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpoint);
-        if (!Directory.Exists(checkpoint))
-            throw new DirectoryNotFoundException($"checkpoint folder '{checkpoint}' does not exist");
-        using var scope = NewDisposeScope();
-        string optimizerPath = Required(checkpoint, OptimizerFile);
-        var optimizerState = SafeTensors.Read(optimizerPath, _device);
-        long step = Scalar(optimizerState, StepKey, optimizerPath);
-        if (step < 0 || step > Options.Steps)
-            throw new InvalidDataException($"{optimizerPath}: step {step} is outside this run's 0 .. {Options.Steps}");
-        if (!optimizerState.Remove(GeneratorKey, out var generatorState))
-            throw new InvalidDataException($"{optimizerPath}: '{GeneratorKey}' is missing");
-        optimizerState.Remove(StepKey);
+        string configPath = Path.Combine(checkpoint, Checkpoint.ConfigFileName);
+        var training = Checkpoint.LoadConfig(checkpoint, _template.PluginId).Training;
+        if (training.Step < 0 || training.Step > Options.Steps)
+            throw new InvalidDataException($"{configPath}: step {training.Step} is outside this run's 0 .. {Options.Steps}");
+        if (training.RngState is not { Length: > 0 } rngState)
+            throw new InvalidDataException($"{configPath}: training.rng_state is missing; the run cannot be resumed exactly");
 
-        string modelPath = Required(checkpoint, ModelFile);
-        ModuleWeights.Load(Denoiser.Module, SafeTensors.Read(modelPath, _device), modelPath);
-        if (Ema is not null)
-        {
-            string emaPath = Required(checkpoint, EmaFile);
-            try
-            {
-                Ema.LoadStateDict(SafeTensors.Read(emaPath, _device));
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"{emaPath}: {e.Message}", e);
-            }
-        }
-        AdamWState.Import(_optimizer, _parameterNames, optimizerState, optimizerPath);
+        using var scope = NewDisposeScope();
+        string optimizerPath = Required(checkpoint, Checkpoint.OptimizerFileName);
+        var optimizerState = SafeTensors.Read(optimizerPath, _device);
+        string emaPath = Path.Combine(checkpoint, Checkpoint.EmaFileName);
+        var emaState = Ema is null ? null : SafeTensors.Read(Required(checkpoint, Checkpoint.EmaFileName), _device);
         try
         {
-            _generator.set_state(generatorState.cpu());
+            Ema?.CheckStateDict(emaState!);
         }
-        catch (Exception e) when (e is ExternalException or ArgumentException)
+        catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{optimizerPath}: '{GeneratorKey}' is not a CPU generator state ({e.Message.Split('\n')[0]})", e);
+            throw new InvalidDataException($"{emaPath}: {e.Message}", e);
         }
-        Step = step;
+        AdamWState.Validate(_optimizer, _parameterNames, optimizerState, optimizerPath);
+        using var rng = GeneratorState(rngState, configPath);
+
+        try
+        {
+            Checkpoint.LoadInto(checkpoint, Denoiser.Module, expectedPluginId: _template.PluginId);
+            Ema?.LoadStateDict(emaState!);
+            AdamWState.Import(_optimizer, _parameterNames, optimizerState, optimizerPath);
+            _generator.set_state(rng);
+            Step = training.Step;
+            _resumeFailed = false;
+        }
+        catch
+        {
+            _resumeFailed = true;
+            throw;
+        }
     }
 
     private bool CheckpointDue() =>
@@ -89,46 +84,68 @@ public sealed partial class Trainer
     {
         string root = directory ?? Options.CheckpointDirectory
             ?? throw new InvalidOperationException("no checkpoint folder: pass one or set TrainerOptions.CheckpointDirectory");
-        string final = CheckpointFolders.For(root, Step);
-        string temp = $"{final}.tmp-{Guid.NewGuid():N}";
+        string folder = CheckpointFolders.For(root, Step);
         using (var scope = NewDisposeScope())
         {
-            try
-            {
-                SafeTensors.Write(Path.Combine(temp, ModelFile), Denoiser.Module.state_dict());
-                if (Ema is not null)
-                    SafeTensors.Write(Path.Combine(temp, EmaFile), Ema.StateDict());
-                var state = AdamWState.Export(_optimizer, _parameterNames);
-                state[StepKey] = tensor(new[] { Step });
-                state[GeneratorKey] = _generator.get_state();
-                SafeTensors.Write(Path.Combine(temp, OptimizerFile), state);
-                if (Directory.Exists(final))
-                    Directory.Delete(final, recursive: true);
-                Directory.Move(temp, final);
-            }
-            finally
-            {
-                if (Directory.Exists(temp))
-                    Directory.Delete(temp, recursive: true);
-            }
+            using var ema = Ema is null ? null : new StateDictModule(Ema.StateDict());
+            Checkpoint.Save(folder, CurrentCheckpointConfig(), Denoiser.Module, ema,
+                AdamWState.Export(_optimizer, _parameterNames));
         }
         if (prune && Options.KeepLastCheckpoints is { } keep)
             CheckpointFolders.Prune(root, keep);
-        return final;
+        return folder;
+    }
+
+    /// <summary>The template completed with this run's scheduler, prediction type and training state.</summary>
+    private CheckpointConfig CurrentCheckpointConfig()
+    {
+        using var state = _generator.get_state();
+        long samples = Step * Options.BatchSize;
+        return _template with
+        {
+            Scheduler = JsonNode.Parse(Scheduler.ToJson())!.AsObject(),
+            PredictionType = CheckpointConfig.PredictionTypeName(Denoiser.PredictionType),
+            Training = new CheckpointTrainingState
+            {
+                Step = Step,
+                SamplesSeen = samples,
+                Epoch = samples / _dataset.Count,
+                Seed = Options.Seed,
+                RngState = state.data<byte>().ToArray(),
+                Optimizer = "AdamW",
+                OptimizerScalars = new JsonObject
+                {
+                    ["learning_rate"] = Step > 0 ? _learningRate.At(Step - 1) : 0.0,
+                    ["beta1"] = Options.AdamBeta1,
+                    ["beta2"] = Options.AdamBeta2,
+                    ["eps"] = Options.AdamEpsilon,
+                    ["weight_decay"] = Options.WeightDecay,
+                },
+            },
+        };
+    }
+
+    /// <summary>The stored generator state as a tensor, checked by loading it into a scratch generator.</summary>
+    private static Tensor GeneratorState(byte[] rngState, string source)
+    {
+        var state = tensor(rngState);
+        try
+        {
+            using var probe = new Generator();
+            probe.set_state(state);
+            return state;
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException)
+        {
+            state.Dispose();
+            throw new InvalidDataException(
+                $"{source}: training.rng_state is not a CPU generator state ({e.Message.Split('\n')[0]})", e);
+        }
     }
 
     private static string Required(string folder, string file)
     {
         string path = Path.Combine(folder, file);
-        if (!File.Exists(path))
-            throw new InvalidDataException($"{path}: the checkpoint lacks this file");
-        return path;
-    }
-
-    private static long Scalar(IReadOnlyDictionary<string, Tensor> state, string key, string path)
-    {
-        if (!state.TryGetValue(key, out var value) || value.numel() != 1 || value.dtype != ScalarType.Int64)
-            throw new InvalidDataException($"{path}: '{key}' is missing or not a single int64");
-        return value.item<long>();
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: missing from the checkpoint", path);
     }
 }

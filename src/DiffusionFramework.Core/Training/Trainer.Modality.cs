@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Checkpoints;
 using DiffusionFramework.Core.Schedules;
 
 namespace DiffusionFramework.Core.Training;
@@ -15,10 +16,11 @@ public sealed partial class Trainer
     /// <param name="modality">The plugin's modality.</param>
     /// <param name="networkConfig">Network hyper-parameters; the modality's defaults when null.</param>
     /// <param name="dataPath">The user's data, or null for the modality's built-in set.</param>
-    /// <param name="schedule">The forward process's noise schedule.</param>
+    /// <param name="scheduler">The noise schedule's diffusers settings.</param>
     /// <param name="options">The run's settings.</param>
+    /// <param name="plugin">The plugin the modality comes from, recorded in checkpoints (plugin id = modality name when null).</param>
     public static Trainer ForModality(IModality modality, JsonObject? networkConfig, string? dataPath,
-        NoiseSchedule schedule, TrainerOptions options)
+        SchedulerConfig scheduler, TrainerOptions options, PluginInfo? plugin = null)
     {
         ArgumentNullException.ThrowIfNull(modality);
         ArgumentNullException.ThrowIfNull(options);
@@ -28,7 +30,14 @@ public sealed partial class Trainer
         IDenoiser denoiser = modality.CreateDenoiser(networkConfig, ParseDevice(options.Device));
         try
         {
-            return new Trainer(denoiser, dataset, modality.NoiseSampler, schedule, options) { _ownsDenoiser = true };
+            var template = new CheckpointConfig
+            {
+                PluginId = plugin?.Id ?? modality.Name,
+                PluginVersion = plugin?.Version ?? "0.0.0",
+                Modality = plugin?.Modality ?? modality.Name,
+                Network = networkConfig.DeepClone().AsObject(),
+            };
+            return new Trainer(denoiser, dataset, modality.NoiseSampler, scheduler, options, template) { _ownsDenoiser = true };
         }
         catch
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Checkpoints;
 using DiffusionFramework.Core.Diffusion;
 using DiffusionFramework.Core.Schedules;
 using TorchSharp;
@@ -30,29 +31,41 @@ public sealed partial class Trainer : IDisposable
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly AdamW _optimizer;
     private readonly Generator _generator;
+    private readonly CheckpointConfig _template;
     private bool _ownsDenoiser;
 
     /// <summary>Prepares a run: moves the denoiser to the device and creates AdamW, the EMA and the generator.</summary>
     /// <param name="denoiser">The network to train (its module's trainable parameters are optimised).</param>
     /// <param name="dataset">Training data.</param>
     /// <param name="noiseSampler">The modality's noise (e.g. <c>GaussianNoiseSampler.Instance</c>).</param>
-    /// <param name="schedule">The forward process's noise schedule.</param>
+    /// <param name="scheduler">The noise schedule's diffusers settings; stored in checkpoints with the denoiser's
+    /// <c>prediction_type</c>.</param>
     /// <param name="options">The run's settings.</param>
-    /// <exception cref="ArgumentException">An option is out of range, the dataset is empty, or nothing is trainable.</exception>
-    public Trainer(IDenoiser denoiser, IDiffusionDataset dataset, INoiseSampler noiseSampler, NoiseSchedule schedule,
-        TrainerOptions options)
+    /// <param name="checkpointTemplate">Plugin id and version, modality and network hyper-parameters for checkpoints'
+    /// <c>config.json</c> (scheduler, prediction type and training state are filled in); plugin "custom" when null.</param>
+    /// <exception cref="ArgumentException">An option is out of range, the dataset is empty, nothing is trainable, or the
+    /// scheduler's <c>prediction_type</c> contradicts the denoiser's.</exception>
+    public Trainer(IDenoiser denoiser, IDiffusionDataset dataset, INoiseSampler noiseSampler, SchedulerConfig scheduler,
+        TrainerOptions options, CheckpointConfig? checkpointTemplate = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(noiseSampler);
-        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (dataset.Count < 1)
             throw new ArgumentException($"dataset '{dataset.Name}' is empty", nameof(dataset));
+        string predictionType = CheckpointConfig.PredictionTypeName(denoiser.PredictionType);
+        if (scheduler.PredictionType is { } declared && declared != predictionType)
+            throw new ArgumentException(
+                $"the scheduler config says prediction_type \"{declared}\" but the denoiser predicts \"{predictionType}\"",
+                nameof(scheduler));
         Denoiser = denoiser;
-        Schedule = schedule;
+        Scheduler = scheduler with { PredictionType = predictionType };
+        Schedule = NoiseSchedule.FromConfig(scheduler);
         Options = options;
+        _template = checkpointTemplate ?? new CheckpointConfig { PluginId = "custom", PluginVersion = "0.0.0", Modality = "custom" };
         _dataset = dataset;
         _noiseSampler = noiseSampler;
         _device = ParseDevice(options.Device);
@@ -74,6 +87,9 @@ public sealed partial class Trainer : IDisposable
 
     /// <summary>The network being trained.</summary>
     public IDenoiser Denoiser { get; }
+
+    /// <summary>The scheduler settings, with <c>prediction_type</c> set to the denoiser's.</summary>
+    public SchedulerConfig Scheduler { get; }
 
     /// <summary>The forward process's schedule.</summary>
     public NoiseSchedule Schedule { get; }
@@ -98,6 +114,8 @@ public sealed partial class Trainer : IDisposable
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public TrainingProgress? Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (_resumeFailed)
+            throw new InvalidOperationException("a failed Resume left this trainer partly restored; create a new one");
         var clock = Stopwatch.StartNew();
         TrainingProgress? last = null;
         Denoiser.Module.train();

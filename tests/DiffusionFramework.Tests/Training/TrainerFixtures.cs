@@ -105,11 +105,11 @@ internal static class TrainerSetup
 {
     public const int NumTrainTimesteps = 100;
 
-    public static NoiseSchedule Schedule() => NoiseSchedule.FromConfig(new SchedulerConfig
+    public static SchedulerConfig Scheduler() => new()
     {
         NumTrainTimesteps = NumTrainTimesteps,
         BetaSchedule = "squaredcos_cap_v2",
-    });
+    };
 
     public static string TempFolder() => Path.Combine(Path.GetTempPath(), "df-train-" + Guid.NewGuid().ToString("N"));
 }

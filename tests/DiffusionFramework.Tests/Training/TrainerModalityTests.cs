@@ -60,7 +60,7 @@ public class TrainerModalityTests
     {
         var modality = new BlobModality();
         var options = TrainerOptions.FromDefaults(modality.TrainingDefaults);
-        using (var trainer = Trainer.ForModality(modality, null, "data/blobs", TrainerSetup.Schedule(), options))
+        using (var trainer = Trainer.ForModality(modality, null, "data/blobs", TrainerSetup.Scheduler(), options))
         {
             trainer.Train();
             Assert.Equal(10, trainer.Step);

@@ -1,5 +1,7 @@
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Checkpoints;
 using DiffusionFramework.Core.Noise;
+using DiffusionFramework.Core.Schedules;
 using DiffusionFramework.Core.Training;
 
 namespace DiffusionFramework.Tests.Training;
@@ -24,13 +26,16 @@ public sealed class TrainerResumeTests : IDisposable
         CheckpointDirectory = checkpoints,
     };
 
-    private static (Trainer Trainer, TinyDenoiser Net) Create(TrainerOptions options, long initSeed = 1, int hidden = 64)
+    private static (Trainer Trainer, TinyDenoiser Net) Create(TrainerOptions options, long initSeed = 1, int hidden = 64,
+        string pluginId = "blobs")
     {
         var net = new TinyDenoiser(PredictionType.VPrediction, TrainerSetup.NumTrainTimesteps, initSeed, hidden);
-        return (new Trainer(net, new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Schedule(), options), net);
+        var template = new CheckpointConfig { PluginId = pluginId, PluginVersion = "1.2.3", Modality = "points" };
+        return (new Trainer(net, new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Scheduler(), options, template), net);
     }
 
-    private static string[] Files => [Trainer.ModelFile, Trainer.EmaFile, Trainer.OptimizerFile];
+    private static string[] Files =>
+        [Checkpoint.ModelFileName, Checkpoint.EmaFileName, Checkpoint.OptimizerFileName, Checkpoint.ConfigFileName];
 
     [Fact]
     public void StraightResumedAndCancelledRunsAgreeBitForBit()
@@ -97,19 +102,49 @@ public sealed class TrainerResumeTests : IDisposable
         using (narrow)
         {
             var error = Assert.Throws<InvalidDataException>(() => narrow.Resume(checkpoint));
-            Assert.Contains(Trainer.ModelFile, error.Message);
+            Assert.Contains(Checkpoint.EmaFileName, error.Message); // checked before anything is copied
             Assert.Contains("'input.weight'", error.Message);
+            Assert.Equal(0, narrow.Step);
         }
 
-        File.Delete(Path.Combine(checkpoint, Trainer.OptimizerFile));
+        File.Delete(Path.Combine(checkpoint, Checkpoint.OptimizerFileName));
         var (other, otherNet) = Create(Options());
         using (otherNet)
         using (other)
         {
-            var error = Assert.Throws<InvalidDataException>(() => other.Resume(checkpoint));
-            Assert.Contains(Trainer.OptimizerFile, error.Message);
+            var error = Assert.Throws<FileNotFoundException>(() => other.Resume(checkpoint));
+            Assert.Contains(Checkpoint.OptimizerFileName, error.Message);
             Assert.Equal(0, other.Step);
             Assert.Throws<DirectoryNotFoundException>(() => other.Resume(Path.Combine(_root, "missing")));
         }
+    }
+
+    [Fact]
+    public void CheckpointIsACompleteCheckpointFolder()
+    {
+        var (trainer, net) = Create(Options(_root));
+        using var _ = net;
+        using var __ = trainer;
+        trainer.Train();
+        using var loaded = Checkpoint.Load(Path.Combine(_root, "checkpoint-10"), expectedPluginId: "blobs");
+
+        var config = loaded.Config;
+        Assert.Equal(("blobs", "1.2.3", "points", "v_prediction"), (config.PluginId, config.PluginVersion, config.Modality, config.PredictionType));
+        Assert.Equal(10, config.Training.Step);
+        Assert.Equal(160, config.Training.SamplesSeen);
+        Assert.Equal(7, config.Training.Seed);
+        Assert.Equal(5056, config.Training.RngState!.Length); // the CPU mt19937 state
+        var scheduler = SchedulerConfig.FromJson(config.Scheduler.ToJsonString());
+        Assert.Equal((100, "squaredcos_cap_v2", "v_prediction"), (scheduler.NumTrainTimesteps, scheduler.BetaSchedule, scheduler.PredictionType));
+
+        Assert.Equal(net.state_dict().Keys.Order(), loaded.Model.Keys.Order());
+        Assert.Equal(loaded.Model.Keys.Order(), loaded.Ema!.Keys.Order());
+        Assert.Equal(3 * net.parameters().Count(), loaded.OptimizerState!.Count);
+        Assert.All(net.named_parameters(), p => Assert.Equal(10, loaded.OptimizerState[p.name + ".step"].item<long>()));
+
+        var (other, otherNet) = Create(Options(), pluginId: "someone-else");
+        using (otherNet)
+        using (other)
+            Assert.Contains("'blobs'", Assert.Throws<InvalidDataException>(() => other.Resume(Path.Combine(_root, "checkpoint-10"))).Message);
     }
 }

@@ -21,7 +21,7 @@ public sealed class TrainerTests : IDisposable
         PredictionType predictionType = PredictionType.Epsilon, BlobDataset? data = null)
     {
         var net = new TinyDenoiser(predictionType, TrainerSetup.NumTrainTimesteps, initSeed: 1);
-        return (new Trainer(net, data ?? new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Schedule(), options), net);
+        return (new Trainer(net, data ?? new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Scheduler(), options), net);
     }
 
     [Fact]
@@ -156,13 +156,13 @@ public sealed class TrainerTests : IDisposable
     {
         using var net = new TinyDenoiser(PredictionType.Epsilon, TrainerSetup.NumTrainTimesteps, 1);
         var error = Assert.Throws<ArgumentException>(() =>
-            new Trainer(net, new BlobDataset(count: 0), GaussianNoiseSampler.Instance, TrainerSetup.Schedule(), new TrainerOptions()));
+            new Trainer(net, new BlobDataset(count: 0), GaussianNoiseSampler.Instance, TrainerSetup.Scheduler(), new TrainerOptions()));
         Assert.Contains("two blobs", error.Message);
         error = Assert.Throws<ArgumentException>(() =>
-            new Trainer(net, new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Schedule(), new TrainerOptions { Device = "tpu" }));
+            new Trainer(net, new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Scheduler(), new TrainerOptions { Device = "tpu" }));
         Assert.Contains("tpu", error.Message);
         error = Assert.Throws<ArgumentException>(() =>
-            new Trainer(net, new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Schedule(), new TrainerOptions { BatchSize = 0 }));
+            new Trainer(net, new BlobDataset(), GaussianNoiseSampler.Instance, TrainerSetup.Scheduler(), new TrainerOptions { BatchSize = 0 }));
         Assert.Equal("BatchSize", error.ParamName);
     }
 }

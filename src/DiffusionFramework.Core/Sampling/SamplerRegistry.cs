@@ -26,7 +26,8 @@ public sealed class SamplerRegistry
     }
 
     /// <summary>The samplers built into the engine.</summary>
-    public static SamplerRegistry BuiltIn { get; } = new([new DdpmSampler(), new DdimSampler()]);
+    public static SamplerRegistry BuiltIn { get; } =
+        new([new DdpmSampler(), new DdimSampler(), new EulerSampler(), new DpmSolverMultistepSampler()]);
 
     /// <summary>All registered samplers.</summary>
     public IReadOnlyList<ISampler> Samplers { get; }

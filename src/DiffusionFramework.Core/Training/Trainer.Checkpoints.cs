@@ -104,7 +104,7 @@ public sealed partial class Trainer
         return _template with
         {
             Scheduler = JsonNode.Parse(Scheduler.ToJson())!.AsObject(),
-            PredictionType = CheckpointConfig.PredictionTypeName(Denoiser.PredictionType),
+            PredictionType = PredictionTypes.ToConfigString(Denoiser.PredictionType),
             Training = new CheckpointTrainingState
             {
                 Step = Step,

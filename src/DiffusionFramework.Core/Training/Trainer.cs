@@ -56,7 +56,7 @@ public sealed partial class Trainer : IDisposable
         options.Validate();
         if (dataset.Count < 1)
             throw new ArgumentException($"dataset '{dataset.Name}' is empty", nameof(dataset));
-        string predictionType = CheckpointConfig.PredictionTypeName(denoiser.PredictionType);
+        string predictionType = PredictionTypes.ToConfigString(denoiser.PredictionType);
         if (scheduler.PredictionType is { } declared && declared != predictionType)
             throw new ArgumentException(
                 $"the scheduler config says prediction_type \"{declared}\" but the denoiser predicts \"{predictionType}\"",

@@ -113,11 +113,11 @@ public sealed partial class Trainer
                 Seed = Options.Seed,
                 RngState = state.data<byte>().ToArray(),
                 Optimizer = "AdamW",
+                // torch.optim.AdamW param_group keys; lr is the rate the last step used.
                 OptimizerScalars = new JsonObject
                 {
-                    ["learning_rate"] = Step > 0 ? _learningRate.At(Step - 1) : 0.0,
-                    ["beta1"] = Options.AdamBeta1,
-                    ["beta2"] = Options.AdamBeta2,
+                    ["lr"] = Step > 0 ? _learningRate.At(Step - 1) : 0.0,
+                    ["betas"] = new JsonArray(Options.AdamBeta1, Options.AdamBeta2),
                     ["eps"] = Options.AdamEpsilon,
                     ["weight_decay"] = Options.WeightDecay,
                 },

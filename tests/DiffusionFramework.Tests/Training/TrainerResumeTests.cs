@@ -134,6 +134,8 @@ public sealed class TrainerResumeTests : IDisposable
         Assert.Equal(160, config.Training.SamplesSeen);
         Assert.Equal(7, config.Training.Seed);
         Assert.Equal(5056, config.Training.RngState!.Length); // the CPU mt19937 state
+        Assert.Equal(Options().LearningRateSchedule.At(9), (double)config.Training.OptimizerScalars["lr"]!);
+        Assert.Equal(0.999, (double)config.Training.OptimizerScalars["betas"]![1]!);
         var scheduler = SchedulerConfig.FromJson(config.Scheduler.ToJsonString());
         Assert.Equal((100, "squaredcos_cap_v2", "v_prediction"), (scheduler.NumTrainTimesteps, scheduler.BetaSchedule, scheduler.PredictionType));
 

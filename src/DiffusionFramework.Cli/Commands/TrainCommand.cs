@@ -38,7 +38,7 @@ public static class TrainCommand
             IModality modality = context.Host.GetModality(parse.GetValue(modalityName)!);
             JsonObject networkConfig = KeyValueOptions.ApplyTo(modality.DefaultNetworkConfig(),
                 KeyValueOptions.Parse(parse.GetValue(network), "--network"));
-            SchedulerConfig scheduler = parse.GetValue(schedulerFile) is { } file ? SchedulerConfig.Load(file) : new SchedulerConfig();
+            SchedulerConfig scheduler = parse.GetValue(schedulerFile) is { } file ? SchedulerConfig.Load(file) : DiffusionModel.DefaultScheduler;
             TrainerOptions defaults = TrainerOptions.FromDefaults(modality.TrainingDefaults);
             int totalSteps = parse.GetValue(steps) ?? defaults.Steps;
             string runFolder = Path.GetFullPath(parse.GetValue(output)!);

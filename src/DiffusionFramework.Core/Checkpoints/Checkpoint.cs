@@ -1,3 +1,4 @@
+using DiffusionFramework.Core.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

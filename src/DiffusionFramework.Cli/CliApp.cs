@@ -116,6 +116,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         return root;

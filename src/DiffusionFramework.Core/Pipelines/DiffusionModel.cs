@@ -95,7 +95,8 @@ public sealed partial class DiffusionModel : IDisposable
 
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        using ISamplerRun run = registry.CreateRun(request.Sampler, Scheduler, request.Steps, request.RunOptions);
+        using ISamplerRun run = registry.CreateRun(request.Sampler, request.Scheduler ?? Scheduler, request.Steps,
+            request.RunOptions);
         using var generator = new torch.Generator((ulong)request.Seed, Device);
         Conditioning conditioning = request.Conditioning ?? Conditioning.None;
         long[] shape = [request.Count, .. SampleShape];

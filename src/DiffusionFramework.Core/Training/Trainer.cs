@@ -18,8 +18,9 @@ namespace DiffusionFramework.Core.Training;
 /// <para>Every step runs in its own dispose scope. One CPU <see cref="Generator"/> seeded with
 /// <see cref="TrainerOptions.Seed"/> draws everything random, so a run is reproducible and a checkpoint (weights, EMA,
 /// AdamW moments and step counts, generator state, step) resumes it bit for bit on CPU.</para>
-/// <para>Keep a trainer on one thread (dispose scopes are per thread). A denoiser passed in is not owned; one built by
-/// <see cref="ForModality"/> is. The optimiser, EMA and generator are owned, and <see cref="Dispose"/> frees them.</para>
+/// <para>Keep a trainer on one thread (dispose scopes are per thread). The denoiser is not owned; the optimiser, EMA
+/// and generator are, and <see cref="Dispose"/> frees them. <c>DiffusionModel.CreateTrainer</c> builds one for a
+/// modality's model.</para>
 /// </remarks>
 public sealed partial class Trainer : IDisposable
 {
@@ -32,7 +33,6 @@ public sealed partial class Trainer : IDisposable
     private readonly AdamW _optimizer;
     private readonly Generator _generator;
     private readonly CheckpointConfig _template;
-    private bool _ownsDenoiser;
 
     /// <summary>Prepares a run: moves the denoiser to the device and creates AdamW, the EMA and the generator.</summary>
     /// <param name="denoiser">The network to train (its module's trainable parameters are optimised).</param>
@@ -133,14 +133,12 @@ public sealed partial class Trainer : IDisposable
         return last;
     }
 
-    /// <summary>Frees the optimiser state, the EMA and the generator, and the denoiser when <see cref="ForModality"/> built it.</summary>
+    /// <summary>Frees the optimiser state, the EMA and the generator (not the denoiser).</summary>
     public void Dispose()
     {
         _optimizer.Dispose();
         Ema?.Dispose();
         _generator.Dispose();
-        if (_ownsDenoiser)
-            Denoiser.Module.Dispose();
     }
 
     /// <summary>One optimiser step, Algorithm 1 lines 2-5, in its own dispose scope.</summary>

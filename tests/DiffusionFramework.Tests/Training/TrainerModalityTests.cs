@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Noise;
+using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Core.Training;
 using TorchSharp;
 
 namespace DiffusionFramework.Tests.Training;
 
-/// <summary>A trainer built from a modality uses the modality's network, data and noise.</summary>
+/// <summary>A trainer built for a modality's model uses the modality's network, data and noise.</summary>
 public class TrainerModalityTests
 {
     /// <summary>Gaussian noise that counts its calls and remembers the conditioning it was given.</summary>
@@ -60,7 +61,9 @@ public class TrainerModalityTests
     {
         var modality = new BlobModality();
         var options = TrainerOptions.FromDefaults(modality.TrainingDefaults);
-        using (var trainer = Trainer.ForModality(modality, null, "data/blobs", TrainerSetup.Scheduler(), options))
+        var plugin = new PluginInfo("blobs", "1.0.0", "blobs", "test");
+        using (var model = DiffusionModel.Create(modality, plugin, torch.CPU, null, TrainerSetup.Scheduler()))
+        using (var trainer = model.CreateTrainer(modality.OpenDataset("data/blobs", model.NetworkConfig), options))
         {
             trainer.Train();
             Assert.Equal(10, trainer.Step);

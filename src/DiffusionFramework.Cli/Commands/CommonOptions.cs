@@ -30,7 +30,15 @@ public static class CommonOptions
     /// <exception cref="InvalidOperationException">CUDA was asked for but is not available.</exception>
     public static torch.Device ResolveDevice(string choice)
     {
-        torch.Device device = DeviceSelector.Resolve(choice);
+        torch.Device device;
+        try
+        {
+            device = DeviceSelector.Resolve(choice);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--device '{choice}' is not one of: {DeviceChoices}.", e);
+        }
         if (device.type == DeviceType.META)
             throw new ArgumentException(
                 $"--device '{choice}': the meta device holds no values, so nothing could be written or scored; use one of: {DeviceChoices}.");

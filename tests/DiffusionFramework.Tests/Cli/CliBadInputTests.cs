@@ -125,8 +125,8 @@ public sealed class CliBadInputTests(TrainedRunFixture run) : IDisposable
     }
 
     [Theory]
-    [InlineData("bogus", "is not one of: cpu | cuda")]
-    [InlineData("cuda:x", "expected cuda:N")]
+    [InlineData("bogus", "is not one of: cpu | cuda | cuda:N | auto.")]
+    [InlineData("cuda:x", "is not one of: cpu | cuda | cuda:N | auto.")]
     [InlineData("meta", "holds no values")]
     public void UnusableDevice(string device, string problem)
     {

@@ -142,6 +142,24 @@ public sealed class CliEndToEndTests(TrainedRunFixture run) : IDisposable
     }
 
     [Fact]
+    public void CancelledCommandsExitWith130AndLeaveNoOutput()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        string samples = _scratch["samples"], training = _scratch["run"];
+
+        CliResult sample = CliRunner.Run(cancelled.Token, "sample", run.RunFolder, "--count", "4", "--steps", "5", "--out", samples);
+        CliResult train = CliRunner.Run(cancelled.Token, TrainedRunFixture.TrainArguments(training, 10));
+
+        foreach ((CliResult result, string output) in new[] { (sample, samples), (train, training) })
+        {
+            Assert.True(result.ExitCode == DiffusionFramework.Cli.ExitCodes.Cancelled, result.ToString());
+            Assert.Equal("diffusion: cancelled", Assert.Single(result.ErrorLines));
+            Assert.False(Directory.Exists(output), $"{output} was created");
+        }
+    }
+
+    [Fact]
     public void TrainResumeContinuesTheRunExactly()
     {
         // Resume the shared run from step 20: steps 21-30 must reproduce its checkpoint-30 bit for bit, which they only

@@ -24,11 +24,14 @@ internal sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs <see cref="CliApp.Run"/> in-process with string writers; plugins come from the test output's plugins/.</summary>
 internal static class CliRunner
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Run(CancellationToken.None, args);
+
+    /// <summary>Runs the command with <paramref name="cancellation"/> as its Ctrl+C token.</summary>
+    public static CliResult Run(CancellationToken cancellation, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int exit = CliApp.Run(args, output, error, CancellationToken.None);
+        int exit = CliApp.Run(args, output, error, cancellation);
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 

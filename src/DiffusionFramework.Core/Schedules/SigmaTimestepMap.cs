@@ -83,6 +83,25 @@ public static class SigmaTimestepMap
     /// <param name="logSigmas">ln σ_t of the training timesteps, ascending (<see cref="LogSigmas"/>), at least 2.</param>
     public static double TimestepOf(double sigma, IReadOnlyList<float> logSigmas)
     {
+        (int low, float w) = Bracket(sigma, logSigmas);
+        return (1f - w) * (double)low + (double)w * (low + 1);
+    }
+
+    /// <summary>
+    /// <see cref="TimestepOf"/> as diffusers evaluates it on torch float32 tensors (KDPM2's interpolated timesteps):
+    /// the same bracket and weight, but t = (1 - w)·low + w·(low + 1) in float32.
+    /// </summary>
+    /// <param name="sigma">Noise level (values below 1e-10 are taken as 1e-10).</param>
+    /// <param name="logSigmas">ln σ_t of the training timesteps, ascending (<see cref="LogSigmas"/>), at least 2.</param>
+    public static float TimestepOfFloat32(float sigma, IReadOnlyList<float> logSigmas)
+    {
+        (int low, float w) = Bracket(sigma, logSigmas);
+        return (1f - w) * low + w * (low + 1);
+    }
+
+    /// <summary>The training timestep <c>low</c> below ln σ and the weight w of <c>low + 1</c>.</summary>
+    private static (int Low, float W) Bracket(double sigma, IReadOnlyList<float> logSigmas)
+    {
         ArgumentNullException.ThrowIfNull(logSigmas);
         if (logSigmas.Count < 2)
         {
@@ -100,7 +119,6 @@ public static class SigmaTimestepMap
         }
 
         low = Math.Min(low, logSigmas.Count - 2);
-        float w = Math.Clamp((logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]), 0f, 1f);
-        return (1f - w) * (double)low + (double)w * (low + 1);
+        return (low, Math.Clamp((logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]), 0f, 1f));
     }
 }

@@ -17,6 +17,8 @@ namespace DiffusionFramework.Core.Sampling;
 /// <c>prediction_type</c> (epsilon, v_prediction; sample also works here, where diffusers raises),
 /// <c>timestep_spacing</c> (default linspace), <c>steps_offset</c>, <c>use_karras_sigmas</c>,
 /// <c>use_exponential_sigmas</c>. Not supported: <c>use_beta_sigmas</c>.</para>
+/// <para>With Karras σ on squaredcos_cap_v2 the rounded first timesteps repeat (999, 999); diffusers' timestep lookup
+/// then starts at the second one and its last step divides by σ = 0 (NaN). Runs here step by index from 0.</para>
 /// </remarks>
 public sealed class Kdpm2Sampler : ISampler
 {

@@ -10,7 +10,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// <remarks>
 /// <para>Layout (diffusers'): timesteps [t_0, t(σ̂_1), t_1, t(σ̂_2), t_2, …, t(σ̂_{N-1}), t_{N-1}] (2N - 1);
 /// σ [σ_0, σ_1, σ_1, …, σ_{N-1}, σ_{N-1}, 0, 0, 0] and σ̂ [NaN, σ̂_1, σ̂_1, …, σ̂_N, σ̂_N, σ̂_N] (2N + 2 each).</para>
-/// <para>dtypes as diffusers': σ̂ by float32 log, lerp (b - (b - a)·½) and exp; t(σ̂) by
+/// <para>dtypes as diffusers': σ̂ by float32 log, lerp (b - (b - a)·½) and torch's exp (<see cref="TorchFloat32.Exp"/>); t(σ̂) by
 /// <see cref="SigmaTimestepMap.TimestepOfFloat32"/>. Karras timesteps are rounded to integers, exponential ones kept
 /// in double (neither rounded to float32), spaced ones float32.</para>
 /// </remarks>
@@ -31,7 +31,7 @@ internal static class Kdpm2Grid
         {
             float a = MathF.Log(sigmas[k]);
             float b = MathF.Log(sigmas[k - 1]);
-            midpoints[k] = MathF.Exp(b - (b - a) * 0.5f);
+            midpoints[k] = TorchFloat32.Exp(b - (b - a) * 0.5f);
         }
 
         double[] timesteps = [basic.Timesteps[0], .. Enumerable.Range(1, n - 1).SelectMany(k => new[]

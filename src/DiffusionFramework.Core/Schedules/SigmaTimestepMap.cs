@@ -9,9 +9,8 @@ namespace DiffusionFramework.Core.Schedules;
 /// <remarks>
 /// The dtypes follow diffusers: the σ table and log σ are float32, interpolation is float64 (numpy), except that
 /// <c>_sigma_to_t</c> forms its weight in float32, because numpy keeps a float32 array's dtype when it meets a
-/// float64 scalar. diffusers takes log σ with numpy's vectorised float32 log, which can differ from the correctly
-/// rounded value used here by an ulp or two; a timestep from <see cref="TimestepOf"/> may then differ by a few
-/// float32 ulps.
+/// float64 scalar. The log σ table is numpy's vectorised float32 log (<see cref="NumpyFloat32.Log"/>), up to a few
+/// ulps from the correctly rounded value, as diffusers computes it.
 /// </remarks>
 public static class SigmaTimestepMap
 {
@@ -34,11 +33,11 @@ public static class SigmaTimestepMap
         return alphasCumprod.Select(a => MathF.Sqrt((1f - a) / a)).ToArray();
     }
 
-    /// <summary>ln σ, rounded to float32.</summary>
+    /// <summary>ln σ in float32, as numpy's <c>np.log</c> of a float32 array computes it.</summary>
     public static float[] LogSigmas(IReadOnlyList<float> sigmas)
     {
         ArgumentNullException.ThrowIfNull(sigmas);
-        return sigmas.Select(s => (float)Math.Log(s)).ToArray();
+        return sigmas.Select(NumpyFloat32.Log).ToArray();
     }
 
     /// <summary>

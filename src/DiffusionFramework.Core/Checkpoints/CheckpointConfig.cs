@@ -17,9 +17,6 @@ public sealed record CheckpointConfig
     /// <summary>The layout version this build writes and the newest it reads.</summary>
     public const int CurrentFormatVersion = 1;
 
-    /// <summary>The valid <see cref="PredictionType"/> strings, diffusers' <c>prediction_type</c> values.</summary>
-    public static IReadOnlyList<string> PredictionTypes { get; } = ["epsilon", "v_prediction", "sample"];
-
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -62,25 +59,9 @@ public sealed record CheckpointConfig
     public string CreatedByVersion { get; init; } =
         typeof(CheckpointConfig).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    /// <summary>The diffusers spelling of a prediction type (<c>VPrediction</c> → <c>"v_prediction"</c>).</summary>
-    public static string PredictionTypeName(Abstractions.PredictionType type) => type switch
-    {
-        Abstractions.PredictionType.Epsilon => "epsilon",
-        Abstractions.PredictionType.VPrediction => "v_prediction",
-        Abstractions.PredictionType.Sample => "sample",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown prediction type"),
-    };
-
-    /// <summary><see cref="PredictionType"/> as the contract's enum.</summary>
-    /// <exception cref="ArgumentException">The string is not one of <see cref="PredictionTypes"/>.</exception>
-    public Abstractions.PredictionType ParsePredictionType() => PredictionType switch
-    {
-        "epsilon" => Abstractions.PredictionType.Epsilon,
-        "v_prediction" => Abstractions.PredictionType.VPrediction,
-        "sample" => Abstractions.PredictionType.Sample,
-        _ => throw new ArgumentException(
-            $"prediction_type '{PredictionType}' is not one of {string.Join(", ", PredictionTypes)}"),
-    };
+    /// <summary><see cref="PredictionType"/> as the contract's enum (see <see cref="PredictionTypes.Parse"/>).</summary>
+    /// <exception cref="ArgumentException">The string is not a valid <c>prediction_type</c>.</exception>
+    public Abstractions.PredictionType ParsePredictionType() => PredictionTypes.Parse(PredictionType);
 
     /// <summary>The indented JSON text of this configuration.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -113,8 +94,8 @@ public sealed record CheckpointConfig
             return $"format_version {FormatVersion} was written by a newer DiffusionFramework; this build reads up to {CurrentFormatVersion}";
         if (string.IsNullOrWhiteSpace(PluginId))
             return "plugin_id is empty";
-        if (!PredictionTypes.Contains(PredictionType))
-            return $"prediction_type '{PredictionType}' is not one of {string.Join(", ", PredictionTypes)}";
+        if (!PredictionTypes.ConfigStrings.Contains(PredictionType))
+            return $"prediction_type '{PredictionType}' is not one of {string.Join(", ", PredictionTypes.ConfigStrings)}";
         return Training.Step < 0 || Training.Epoch < 0 || Training.SamplesSeen < 0
             ? "training counters must not be negative"
             : null;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DiffusionFramework.Core.Checkpoints;
 
 /// <summary>Copies a safetensors state dict into an existing module after checking that keys and shapes match.</summary>
-internal static class ModuleWeights
+public static class ModuleWeights
 {
     /// <summary>
     /// Loads <paramref name="path"/> into <paramref name="module"/>'s parameters and buffers in place (on their own

@@ -63,7 +63,6 @@ public class CheckpointConfigTests
     {
         var c = new CheckpointConfig { PluginId = "p", PluginVersion = "1.0.0", Modality = "m" };
         Assert.Equal((1, "epsilon", 0L, "DiffusionFramework"), (c.FormatVersion, c.PredictionType, c.Training.Step, c.CreatedBy));
-        Assert.Equal("v_prediction", CheckpointConfig.PredictionTypeName(Abstractions.PredictionType.VPrediction));
         JsonObject written = JsonNode.Parse(c.ToJson())!.AsObject();
         Assert.False(written["training"]!.AsObject().ContainsKey("seed"));
     }

@@ -17,7 +17,13 @@ internal static class SigmaGridSetup
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
         PredictionType prediction = PredictionTypes.Parse(config.PredictionType ?? "epsilon");
-        SamplerGuards.RequirePredictionType(sampler, prediction);
+        if (!sampler.SupportedPredictionTypes.Contains(prediction))
+        {
+            throw new ArgumentException(
+                $"sampler {sampler.Name} does not support prediction_type {PredictionTypes.ToConfigString(prediction)}; " +
+                $"it supports {string.Join(", ", sampler.SupportedPredictionTypes.Select(PredictionTypes.ToConfigString))}.");
+        }
+
         var schedule = NoiseSchedule.FromConfig(config);
         SamplerGuards.RequireSteps(numInferenceSteps, schedule.NumTrainTimesteps);
         return (prediction, schedule);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Noise;
 using Points2d.Data;
 using Points2d.Distributions;
 using Points2d.Metrics;
@@ -41,8 +42,11 @@ public sealed class Points2dModality : IModality
     public IDenoiser CreateDenoiser(JsonObject networkConfig, torch.Device device) =>
         new MlpDenoiser(Points2dConfig.FromJson(networkConfig), device);
 
-    /// <inheritdoc />
-    public INoiseSampler NoiseSampler { get; } = new GaussianNoiseSampler();
+    /// <summary>
+    /// Standard Gaussian noise N(0, I) (the ε of Ho et al. 2020), the engine's: drawn on the generator's device and moved
+    /// to the requested one, so the trainer's CPU generator works for a CUDA run.
+    /// </summary>
+    public INoiseSampler NoiseSampler => GaussianNoiseSampler.Instance;
 
     /// <summary>
     /// With <paramref name="path"/> null, <c>dataset_size</c> points of the configured distribution drawn with

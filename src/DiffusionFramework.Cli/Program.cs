@@ -1,1 +1,9 @@
-return 0;
+using DiffusionFramework.Cli;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+return CliApp.Run(args, Console.Out, Console.Error, cancellation.Token);

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Sampling;
+using DiffusionFramework.Core.Schedules;
+using TorchSharp;
+
+namespace DiffusionFramework.Core.Pipelines;
+
+/// <summary>
+/// A diffusion model of one modality, ready to train or to sample: the modality's denoiser on a device, the noise
+/// schedule it is trained with, and the configuration that rebuilds it from a checkpoint.
+/// </summary>
+/// <remarks>The library entry point: <c>DiffusionModel.Create(modality, plugin, device).Generate(new() { Count = 64 })</c>.</remarks>
+public sealed partial class DiffusionModel : IDisposable
+{
+    private DiffusionModel(IModality modality, PluginInfo plugin, JsonObject networkConfig, SchedulerConfig scheduler,
+        IDenoiser denoiser, torch.Device device)
+    {
+        Modality = modality;
+        Plugin = plugin;
+        NetworkConfig = networkConfig;
+        Scheduler = scheduler;
+        Denoiser = denoiser;
+        Device = device;
+    }
+
+    /// <summary>The modality whose data this model generates.</summary>
+    public IModality Modality { get; }
+
+    /// <summary>The plugin that provides <see cref="Modality"/> (stored in checkpoints).</summary>
+    public PluginInfo Plugin { get; }
+
+    /// <summary>The network hyper-parameters (a copy owned by this model).</summary>
+    public JsonObject NetworkConfig { get; }
+
+    /// <summary>The noise schedule and sampler defaults (diffusers scheduler_config keys); its prediction_type is the
+    /// denoiser's.</summary>
+    public SchedulerConfig Scheduler { get; }
+
+    /// <summary>The network.</summary>
+    public IDenoiser Denoiser { get; }
+
+    /// <summary>Where the network's parameters live and samples are made.</summary>
+    public torch.Device Device { get; }
+
+    /// <summary>Shape of one sample, without the batch dimension.</summary>
+    public long[] SampleShape => Modality.SampleShape(NetworkConfig);
+
+    /// <summary>
+    /// The schedule of a model created without one: diffusers' defaults (linear betas 1e-4 .. 0.02 over 1000 steps,
+    /// leading spacing) except <c>clip_sample = false</c>, since only some modalities live in [-1, 1]; an image
+    /// modality passes <c>clip_sample = true</c> explicitly.
+    /// </summary>
+    public static SchedulerConfig DefaultScheduler { get; } = new() { ClipSample = false };
+
+    /// <summary>Builds a freshly initialised model.</summary>
+    /// <param name="modality">The modality (from the host: <c>host.GetModality("points2d")</c>).</param>
+    /// <param name="plugin">The plugin that registered it.</param>
+    /// <param name="device">Where the network lives.</param>
+    /// <param name="networkConfig">Hyper-parameters; null takes <see cref="IModality.DefaultNetworkConfig"/>.</param>
+    /// <param name="scheduler">Noise schedule; null is <see cref="DefaultScheduler"/>.</param>
+    public static DiffusionModel Create(IModality modality, PluginInfo plugin, torch.Device device,
+        JsonObject? networkConfig = null, SchedulerConfig? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(modality);
+        ArgumentNullException.ThrowIfNull(plugin);
+        ArgumentNullException.ThrowIfNull(device);
+        JsonObject network = (JsonObject)(networkConfig ?? modality.DefaultNetworkConfig()).DeepClone();
+        IDenoiser denoiser = modality.CreateDenoiser(network, device);
+        SchedulerConfig schedule = (scheduler ?? DefaultScheduler) with
+        {
+            PredictionType = PredictionTypes.ToConfigString(denoiser.PredictionType),
+        };
+        return new DiffusionModel(modality, plugin, network, schedule, denoiser, device);
+    }
+
+    /// <summary>
+    /// Generates <see cref="GenerationRequest.Count"/> samples: draws x_T from the modality's noise with the request's
+    /// seed, then runs the sampler with the denoiser. Runs under inference mode; every tensor is on <see cref="Device"/>.
+    /// </summary>
+    /// <returns>The samples [Count, ...SampleShape], owned by the caller's dispose scope (if any).</returns>
+    /// <exception cref="ArgumentException">Unknown sampler, steps &lt; 1, count &lt; 1, or a sampler that cannot step
+    /// with the denoiser's prediction type; raised before any work.</exception>
+    public torch.Tensor Generate(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Count < 1)
+            throw new ArgumentException($"count must be at least 1 (got {request.Count}).", nameof(request));
+        SamplerRegistry registry = request.Samplers ?? SamplerRegistry.BuiltIn;
+        ISampler sampler = registry.Get(request.Sampler);
+        if (!sampler.SupportedPredictionTypes.Contains(Denoiser.PredictionType))
+            throw new ArgumentException(
+                $"sampler '{sampler.Name}' does not support {PredictionTypes.ToConfigString(Denoiser.PredictionType)} " +
+                "models; choose another sampler.", nameof(request));
+
+        using var inference = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        using ISamplerRun run = registry.CreateRun(request.Sampler, request.Scheduler ?? Scheduler, request.Steps,
+            request.RunOptions);
+        using var generator = new torch.Generator((ulong)request.Seed, Device);
+        Conditioning conditioning = request.Conditioning ?? Conditioning.None;
+        long[] shape = [request.Count, .. SampleShape];
+        torch.Tensor xT = Modality.NoiseSampler.Sample(shape, torch.ScalarType.Float32, Device, generator, conditioning)
+            .mul_(run.InitNoiseSigma);
+        bool training = Denoiser.Module.training;
+        Denoiser.Module.eval();
+        try
+        {
+            torch.Tensor samples = DiffusionSampling.Sample(run, (x, t) => Denoiser.Forward(x, t, conditioning), xT,
+                new SamplingOptions
+                {
+                    NoiseSampler = Modality.NoiseSampler,
+                    Generator = generator,
+                    Conditioning = conditioning,
+                    Guidance = request.Guidance,
+                    Progress = request.Progress,
+                    CancellationToken = request.CancellationToken,
+                });
+            return samples.MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            Denoiser.Module.train(training);
+        }
+    }
+
+    /// <summary>Disposes the network.</summary>
+    public void Dispose() => Denoiser.Module.Dispose();
+}

@@ -1,0 +1,37 @@
+using TorchSharp;
+
+namespace DiffusionFramework.Core.Sampling;
+
+/// <summary>
+/// The state of one sampling run (diffusers' scheduler after <c>set_timesteps</c>). Call
+/// <see cref="ScaleModelInput"/>, the model, then <see cref="Step"/> for step index 0, 1, ... in order, on one thread.
+/// Steps are addressed by index, never by timestep value: second-order solvers repeat timesteps.
+/// </summary>
+/// <remarks>A run may hold tensors between steps (multistep solvers): dispose it when the run is over.</remarks>
+public interface ISamplerRun : IDisposable
+{
+    /// <summary>One timestep per model call, in training units (diffusers' <c>scheduler.timesteps</c>).</summary>
+    IReadOnlyList<double> Timesteps { get; }
+
+    /// <summary>Model calls per step of the underlying solver (diffusers' <c>order</c>).</summary>
+    int Order { get; }
+
+    /// <summary>Standard deviation of the initial noise: x_T = <see cref="InitNoiseSigma"/> · N(0, I).</summary>
+    double InitNoiseSigma { get; }
+
+    /// <summary>The model input for step <paramref name="stepIndex"/> (identity for DDPM/DDIM; 1/√(σ²+1) for
+    /// sigma-space samplers). Returns a new tensor, never <paramref name="sample"/> itself.</summary>
+    torch.Tensor ScaleModelInput(torch.Tensor sample, int stepIndex);
+
+    /// <summary>Advances <paramref name="sample"/> from step <paramref name="stepIndex"/> to the next one.</summary>
+    /// <param name="modelOutput">The model's prediction for the scaled input at this step.</param>
+    /// <param name="stepIndex">0-based index into <see cref="Timesteps"/>.</param>
+    /// <param name="sample">The current sample x_t.</param>
+    /// <param name="noise">Where stochastic steps draw their noise.</param>
+    SamplerStepResult Step(torch.Tensor modelOutput, int stepIndex, torch.Tensor sample, StepNoise noise);
+}
+
+/// <summary>The result of one sampler step (diffusers' <c>SchedulerOutput</c>).</summary>
+/// <param name="PrevSample">The sample for the next step (x_{t-1}).</param>
+/// <param name="PredOriginalSample">The x0 predicted at this step, when the sampler computes it.</param>
+public sealed record SamplerStepResult(torch.Tensor PrevSample, torch.Tensor? PredOriginalSample);

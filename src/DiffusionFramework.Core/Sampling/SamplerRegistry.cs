@@ -1,0 +1,65 @@
+using DiffusionFramework.Core.Schedules;
+
+namespace DiffusionFramework.Core.Sampling;
+
+/// <summary>Finds samplers by name or alias (case-insensitive).</summary>
+public sealed class SamplerRegistry
+{
+    private readonly Dictionary<string, ISampler> _byName = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A registry of <paramref name="samplers"/>.</summary>
+    /// <exception cref="ArgumentException">Two samplers share a name or alias.</exception>
+    public SamplerRegistry(IEnumerable<ISampler> samplers)
+    {
+        ArgumentNullException.ThrowIfNull(samplers);
+        Samplers = samplers.ToArray();
+        foreach (ISampler sampler in Samplers)
+        {
+            foreach (string name in sampler.Aliases.Prepend(sampler.Name))
+            {
+                if (!_byName.TryAdd(name, sampler) && !ReferenceEquals(_byName[name], sampler))
+                {
+                    throw new ArgumentException($"sampler name \"{name}\" is used by two samplers.", nameof(samplers));
+                }
+            }
+        }
+    }
+
+    /// <summary>The samplers built into the engine.</summary>
+    public static SamplerRegistry BuiltIn { get; } =
+        new([new DdpmSampler(), new DdimSampler(), new EulerSampler(), new DpmSolverMultistepSampler()]);
+
+    /// <summary>All registered samplers.</summary>
+    public IReadOnlyList<ISampler> Samplers { get; }
+
+    /// <summary>Primary names of the registered samplers.</summary>
+    public IReadOnlyList<string> Names => Samplers.Select(s => s.Name).ToArray();
+
+    /// <summary>The sampler called <paramref name="nameOrAlias"/>.</summary>
+    /// <exception cref="ArgumentException">No such sampler; the message lists the valid names.</exception>
+    public ISampler Get(string nameOrAlias)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrAlias);
+        if (_byName.TryGetValue(nameOrAlias.Trim(), out ISampler? sampler))
+        {
+            return sampler;
+        }
+
+        string valid = string.Join(", ", Samplers.Select(s => $"{s.Name} ({string.Join(", ", s.Aliases)})"));
+        throw new ArgumentException($"unknown sampler \"{nameOrAlias}\"; valid samplers are: {valid}.",
+            nameof(nameOrAlias));
+    }
+
+    /// <summary>Looks a sampler up without throwing.</summary>
+    public bool TryGet(string nameOrAlias, out ISampler? sampler) =>
+        _byName.TryGetValue(nameOrAlias?.Trim() ?? "", out sampler);
+
+    /// <summary>Looks up <paramref name="nameOrAlias"/> and creates a run.</summary>
+    /// <exception cref="ArgumentException">numInferenceSteps &lt; 1 (checked first), or an unknown sampler.</exception>
+    public ISamplerRun CreateRun(string nameOrAlias, SchedulerConfig config, int numInferenceSteps,
+        SamplerRunOptions? options = null)
+    {
+        SamplerGuards.RequireSteps(numInferenceSteps);
+        return Get(nameOrAlias).CreateRun(config, numInferenceSteps, options);
+    }
+}

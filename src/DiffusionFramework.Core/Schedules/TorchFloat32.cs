@@ -1,0 +1,75 @@
+namespace DiffusionFramework.Core.Schedules;
+
+/// <summary>
+/// float32 array routines that reproduce, bit for bit, what torch's CPU kernels return for the schedule arrays of
+/// diffusers (torch 1.13, AVX2 kernels; see the reference README's numerics notes).
+/// </summary>
+internal static class TorchFloat32
+{
+    private const int Lanes = 8;
+
+    /// <summary>
+    /// <c>torch.linspace(start, end, n, dtype=float32)</c>. The kernel fills 8-lane vectors two at a time: a chunk
+    /// starting at <c>i0</c> has base <c>fma(step, i0, start)</c> in the first half and <c>fma(-step, n-1-i0, end)</c>
+    /// in the second, and lanes <c>base + l*step</c> (fused for l = 2..6, unfused for l = 7); the elements left over
+    /// after the last pair of vectors use the per-element formula, fused.
+    /// </summary>
+    public static float[] Linspace(float start, float end, int n)
+    {
+        var result = new float[n];
+        if (n == 1)
+        {
+            result[0] = start;
+            return result;
+        }
+
+        float step = (end - start) / (n - 1);
+        int halfway = n / 2;
+        int i = 0;
+        for (; i <= n - 2 * Lanes; i += 2 * Lanes)
+        {
+            FillVector(result, i, Element(i, n, halfway, start, end, step), step);
+            FillVector(result, i + Lanes, Element(i + Lanes, n, halfway, start, end, step), step);
+        }
+
+        for (; i < n; i++)
+        {
+            result[i] = Element(i, n, halfway, start, end, step);
+        }
+
+        return result;
+    }
+
+    private static float Element(int i, int n, int halfway, float start, float end, float step) =>
+        i < halfway ? MathF.FusedMultiplyAdd(step, i, start) : MathF.FusedMultiplyAdd(-step, n - i - 1, end);
+
+    private static void FillVector(float[] result, int i, float baseValue, float step)
+    {
+        result[i] = baseValue;
+        result[i + 1] = baseValue + step;
+        for (int lane = 2; lane < Lanes - 1; lane++)
+        {
+            result[i + lane] = MathF.FusedMultiplyAdd(lane, step, baseValue);
+        }
+
+        result[i + Lanes - 1] = baseValue + (Lanes - 1) * step;
+    }
+
+    /// <summary><c>torch.cumprod</c> of a float32 array on CPU: the running product is kept in double and each
+    /// output is rounded to float32.</summary>
+    public static float[] Cumprod(float[] values)
+    {
+        var result = new float[values.Length];
+        double product = 1.0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            product *= values[i];
+            result[i] = (float)product;
+        }
+
+        return result;
+    }
+
+    /// <summary><c>1 - x</c> elementwise in float32.</summary>
+    public static float[] OneMinus(float[] values) => Array.ConvertAll(values, v => 1f - v);
+}

@@ -47,7 +47,7 @@ public class TrainingTests(ITestOutputHelper output)
 
         using var scope = NewDisposeScope();
         Tensor samples = SampleDdim((IDenoiser)denoiser, alphasCumprod, randn([SampleCount, 2], generator: generator));
-        IMetric metric = modality.Metrics.Single(m => m.Name == "sliced_wasserstein_two_moons");
+        IMetric metric = modality.CreateMetrics(config).Single(m => m.Name == "sliced_wasserstein_two_moons");
         double trained = metric.Compute(samples, Conditioning.None, generator);
         double noise = metric.Compute(randn([SampleCount, 2], generator: generator), Conditioning.None, generator);
         output.WriteLine($"SW1 trained {trained:F4}, noise {noise:F4}, total {clock.ElapsedMilliseconds} ms");

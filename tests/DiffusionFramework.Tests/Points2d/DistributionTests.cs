@@ -98,6 +98,21 @@ public class DistributionTests
     }
 
     [Fact]
+    public void ACpuGeneratorDrawsOnTheCpuAndTheResultMovesToTheRequestedDevice()
+    {
+        using var scope = NewDisposeScope();
+        // The meta device has shapes but no storage: a tensor there proves the move, a CPU generator proves the draw.
+        var meta = new Device(DeviceType.META);
+        foreach (IToyDistribution distribution in ToyDistributions.All)
+        {
+            using var generator = new Generator(3, CPU);
+            Tensor points = distribution.Sample(10, meta, generator);
+            Assert.Equal(DeviceType.META, points.device_type);
+            Assert.Equal([10L, 2], points.shape);
+        }
+    }
+
+    [Fact]
     public void LookupByNameAndUnknownNamesListTheValidOnes()
     {
         Assert.IsType<TwoMoons>(ToyDistributions.Get("two_moons"));

@@ -27,7 +27,11 @@ public sealed class SamplerRegistry
 
     /// <summary>The samplers built into the engine.</summary>
     public static SamplerRegistry BuiltIn { get; } =
-        new([new DdpmSampler(), new DdimSampler(), new EulerSampler(), new DpmSolverMultistepSampler()]);
+        new([
+            new DdpmSampler(), new DdimSampler(), new PndmSampler(), new EulerSampler(), new DpmSolverMultistepSampler(),
+            new SdeDpmSolverMultistepSampler(), new DpmSolverSinglestepSampler(), new DeisMultistepSampler(),
+            new UniPcMultistepSampler(),
+        ]);
 
     /// <summary>All registered samplers.</summary>
     public IReadOnlyList<ISampler> Samplers { get; }

@@ -1,3 +1,5 @@
+using DiffusionFramework.Core.Schedules;
+
 namespace DiffusionFramework.Core.Sampling;
 
 /// <summary>
@@ -24,9 +26,9 @@ internal sealed record UniPcCoefficients(float Ratio, float Phi1Scale, float BSc
         int p = earlier.Count + 1;
         float[] rks = [.. earlier.Select(s => (s.Lambda - s0.Lambda) / h), 1f];
         float hh = predictX0 ? -h : h;
-        float hPhi1 = Expm1(hh);
+        float hPhi1 = SleefFloat32.Expm1(hh);
         float hPhiK = hPhi1 / hh - 1f;
-        float bh = bh2 ? Expm1(hh) : hh;
+        float bh = bh2 ? SleefFloat32.Expm1(hh) : hh;
         var r = new float[p, p];
         var b = new float[p];
         int factorial = 1;
@@ -59,11 +61,6 @@ internal sealed record UniPcCoefficients(float Ratio, float Phi1Scale, float BSc
     /// solution of the full system.</summary>
     public double[] CorrectorWeights() =>
         Rks.Length == 0 ? [0.5] : ToDouble(Float32LinearSolve.Solve(R, B));
-
-    /// <summary>torch.expm1 of a float32: e^x - 1 rounded to float32.</summary>
-    private static float Expm1(float x) => Math.Abs(x) < 1e-5
-        ? (float)(x + x * (double)x / 2 + x * (double)x * x / 6)
-        : (float)(Math.Exp(x) - 1.0);
 
     /// <summary>torch.pow(x, n) in float32: 1, x, x·x, x·x·x as its kernel special-cases them, else powf.</summary>
     private static float Power(float x, int n) => n switch

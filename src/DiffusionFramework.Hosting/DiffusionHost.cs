@@ -63,6 +63,18 @@ public sealed class DiffusionHost : IDisposable
         throw new ArgumentException($"unknown modality '{name}'; loaded modalities: {known}{failed}", nameof(name));
     }
 
+    /// <summary>The loaded plugin whose assembly defines <paramref name="modality"/>.</summary>
+    /// <exception cref="InvalidOperationException">The modality was registered by the host itself, not a plugin.</exception>
+    public PluginInfo PluginOf(IModality modality)
+    {
+        ArgumentNullException.ThrowIfNull(modality);
+        string location = Path.GetFullPath(modality.GetType().Assembly.Location);
+        LoadedPlugin? owner = LoadedPlugins.FirstOrDefault(p =>
+            string.Equals(Path.GetFullPath(p.Path), location, StringComparison.Ordinal));
+        return owner?.Info ?? throw new InvalidOperationException(
+            $"modality '{modality.Name}' ({modality.GetType().FullName}) was not registered by a loaded plugin");
+    }
+
     /// <summary>Disposes the service provider (and the singletons it created), then the plugin loaders.</summary>
     public void Dispose()
     {

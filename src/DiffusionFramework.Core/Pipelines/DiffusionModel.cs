@@ -11,7 +11,7 @@ namespace DiffusionFramework.Core.Pipelines;
 /// schedule it is trained with, and the configuration that rebuilds it from a checkpoint.
 /// </summary>
 /// <remarks>The library entry point: <c>DiffusionModel.Create(modality, plugin, device).Generate(new() { Count = 64 })</c>.</remarks>
-public sealed class DiffusionModel : IDisposable
+public sealed partial class DiffusionModel : IDisposable
 {
     private DiffusionModel(IModality modality, PluginInfo plugin, JsonObject networkConfig, SchedulerConfig scheduler,
         IDenoiser denoiser, torch.Device device)
@@ -46,12 +46,19 @@ public sealed class DiffusionModel : IDisposable
     /// <summary>Shape of one sample, without the batch dimension.</summary>
     public long[] SampleShape => Modality.SampleShape(NetworkConfig);
 
+    /// <summary>
+    /// The schedule of a model created without one: diffusers' defaults (linear betas 1e-4 .. 0.02 over 1000 steps,
+    /// leading spacing) except <c>clip_sample = false</c>, since only some modalities live in [-1, 1]; an image
+    /// modality passes <c>clip_sample = true</c> explicitly.
+    /// </summary>
+    public static SchedulerConfig DefaultScheduler { get; } = new() { ClipSample = false };
+
     /// <summary>Builds a freshly initialised model.</summary>
     /// <param name="modality">The modality (from the host: <c>host.GetModality("points2d")</c>).</param>
     /// <param name="plugin">The plugin that registered it.</param>
     /// <param name="device">Where the network lives.</param>
     /// <param name="networkConfig">Hyper-parameters; null takes <see cref="IModality.DefaultNetworkConfig"/>.</param>
-    /// <param name="scheduler">Noise schedule; null is diffusers' default (linear 1e-4..0.02, 1000 steps).</param>
+    /// <param name="scheduler">Noise schedule; null is <see cref="DefaultScheduler"/>.</param>
     public static DiffusionModel Create(IModality modality, PluginInfo plugin, torch.Device device,
         JsonObject? networkConfig = null, SchedulerConfig? scheduler = null)
     {
@@ -60,7 +67,7 @@ public sealed class DiffusionModel : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         JsonObject network = (JsonObject)(networkConfig ?? modality.DefaultNetworkConfig()).DeepClone();
         IDenoiser denoiser = modality.CreateDenoiser(network, device);
-        SchedulerConfig schedule = (scheduler ?? new SchedulerConfig()) with
+        SchedulerConfig schedule = (scheduler ?? DefaultScheduler) with
         {
             PredictionType = PredictionTypes.ToConfigString(denoiser.PredictionType),
         };
@@ -79,7 +86,8 @@ public sealed class DiffusionModel : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         if (request.Count < 1)
             throw new ArgumentException($"count must be at least 1 (got {request.Count}).", nameof(request));
-        ISampler sampler = SamplerRegistry.BuiltIn.Get(request.Sampler);
+        SamplerRegistry registry = request.Samplers ?? SamplerRegistry.BuiltIn;
+        ISampler sampler = registry.Get(request.Sampler);
         if (!sampler.SupportedPredictionTypes.Contains(Denoiser.PredictionType))
             throw new ArgumentException(
                 $"sampler '{sampler.Name}' does not support {PredictionTypes.ToConfigString(Denoiser.PredictionType)} " +
@@ -87,7 +95,8 @@ public sealed class DiffusionModel : IDisposable
 
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        using ISamplerRun run = SamplerRegistry.BuiltIn.CreateRun(request.Sampler, Scheduler, request.Steps, request.RunOptions);
+        using ISamplerRun run = registry.CreateRun(request.Sampler, request.Scheduler ?? Scheduler, request.Steps,
+            request.RunOptions);
         using var generator = new torch.Generator((ulong)request.Seed, Device);
         Conditioning conditioning = request.Conditioning ?? Conditioning.None;
         long[] shape = [request.Count, .. SampleShape];

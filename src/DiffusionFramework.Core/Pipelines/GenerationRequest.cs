@@ -1,5 +1,6 @@
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Sampling;
+using DiffusionFramework.Core.Schedules;
 
 namespace DiffusionFramework.Core.Pipelines;
 
@@ -11,6 +12,14 @@ public sealed record GenerationRequest
 
     /// <summary>Sampler name or alias from <see cref="SamplerRegistry"/> (e.g. "ddim", "DDIMScheduler").</summary>
     public string Sampler { get; init; } = "ddim";
+
+    /// <summary>Where <see cref="Sampler"/> is looked up; null is <see cref="SamplerRegistry.BuiltIn"/> (a host's
+    /// registry also has the samplers plugins add).</summary>
+    public SamplerRegistry? Samplers { get; init; }
+
+    /// <summary>Sampler settings for this run (e.g. <c>solver_order</c>, <c>use_karras_sigmas</c>); null uses the model's
+    /// <see cref="DiffusionModel.Scheduler"/>. Keep the model's beta schedule: it is what the network was trained on.</summary>
+    public SchedulerConfig? Scheduler { get; init; }
 
     /// <summary>Number of sampling steps.</summary>
     public int Steps { get; init; } = 50;

@@ -1,3 +1,5 @@
+using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Guidance;
 using TorchSharp;
 
 namespace DiffusionFramework.Core.Sampling;
@@ -49,6 +51,43 @@ public static class DiffusionSampling
         }
 
         return ReferenceEquals(x, xT) ? xT.alias() : x;
+    }
+
+    /// <summary>
+    /// Samples with a denoiser: the model callable is <c>denoiser.Forward(x_in, t[B], conditioning)</c>, guided by
+    /// <paramref name="guidance"/> when given. The denoiser's module is in eval mode during the run and restored after.
+    /// </summary>
+    /// <param name="run">A fresh run.</param>
+    /// <param name="denoiser">The network.</param>
+    /// <param name="conditioning">Its conditioning; also handed to the noise sampler unless
+    /// <see cref="SamplingOptions.Conditioning"/> is set.</param>
+    /// <param name="xT">The starting sample (see the other overload).</param>
+    /// <param name="options">Noise, generator, progress, cancellation and guidance hook.</param>
+    /// <param name="guidance">Classifier-free guidance, or null.</param>
+    public static torch.Tensor Sample(ISamplerRun run, IDenoiser denoiser, Conditioning conditioning, torch.Tensor xT,
+        SamplingOptions? options = null, ClassifierFreeGuidance? guidance = null)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(conditioning);
+        Func<torch.Tensor, torch.Tensor, torch.Tensor> model = guidance is null
+            ? (x, t) => denoiser.Forward(x, t, conditioning)
+            : guidance.Wrap(denoiser, conditioning);
+        options ??= new SamplingOptions();
+        if (options.Conditioning is null)
+        {
+            options = options with { Conditioning = conditioning };
+        }
+
+        bool wasTraining = denoiser.Module.training;
+        denoiser.Module.eval();
+        try
+        {
+            return Sample(run, model, xT, options);
+        }
+        finally
+        {
+            denoiser.Module.train(wasTraining);
+        }
     }
 
     private static torch.Tensor TakeStep(ISamplerRun run, Func<torch.Tensor, torch.Tensor, torch.Tensor> model,

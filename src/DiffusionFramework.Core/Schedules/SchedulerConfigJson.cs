@@ -27,7 +27,8 @@ internal static class SchedulerConfigJson
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"scheduler config: {e.Message}", e);
+            string where = e.Path is { } path && !e.Message.Contains(path, StringComparison.Ordinal) ? $" (at {path})" : "";
+            throw new ArgumentException($"scheduler config: {e.Message}{where}", e);
         }
     }
 

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace DiffusionFramework.Tests.Reference;
 
 /// <summary>
-/// Replays a reference sampling case through the engine's public loop (<see cref="DiffusionSampling.Sample"/>): same
+/// Replays a reference sampling case through the engine's public loop (<c>DiffusionSampling.Sample</c>): same
 /// config, steps, x_T, synthetic model and stored step noise; collects every step's sample.
 /// </summary>
 public static class ReferenceRunner

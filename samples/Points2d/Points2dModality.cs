@@ -29,7 +29,7 @@ public sealed class Points2dModality : IModality
     public JsonObject DefaultNetworkConfig() => Points2dConfig.Default.ToJson();
 
     /// <inheritdoc />
-    public TrainingDefaults TrainingDefaults { get; } = new(Steps: 2000, BatchSize: 256, LearningRate: 2e-3, WarmupSteps: 100);
+    public TrainingDefaults TrainingDefaults { get; } = new(Steps: 2000, BatchSize: 256, LearningRate: 3e-3, WarmupSteps: 100);
 
     /// <inheritdoc />
     public long[] SampleShape(JsonObject networkConfig)
@@ -73,9 +73,12 @@ public sealed class Points2dModality : IModality
         return Conditioning.None;
     }
 
-    /// <summary>For each built-in distribution: sliced Wasserstein, then MMD.</summary>
-    public IReadOnlyList<IMetric> Metrics { get; } =
-        ToyDistributions.All.SelectMany(d => new IMetric[] { new SlicedWassersteinMetric(d), new MmdMetric(d) }).ToArray();
+    /// <summary>Sliced Wasserstein, then MMD, against fresh samples of the configured distribution.</summary>
+    public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig)
+    {
+        IToyDistribution distribution = ToyDistributions.Get(Points2dConfig.FromJson(networkConfig).Distribution);
+        return [new SlicedWassersteinMetric(distribution), new MmdMetric(distribution)];
+    }
 
     /// <inheritdoc />
     public ISampleWriter Writer { get; } = new PointsSampleWriter();

@@ -29,7 +29,9 @@ public static class MaximumMeanDiscrepancy
 
     private static Tensor Kernel(Tensor a, Tensor b, IReadOnlyList<double> bandwidths)
     {
-        Tensor squaredDistance = cdist(a, b).square();
+        // ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b, clamped at 0 against rounding.
+        Tensor squaredDistance = (a.square().sum(1, keepdim: true) + b.square().sum(1).unsqueeze(0) - 2 * a.matmul(b.T))
+            .clamp_min(0);
         Tensor sum = zeros_like(squaredDistance);
         foreach (double sigma in bandwidths)
             sum += exp(squaredDistance / (-2 * sigma * sigma));

@@ -52,9 +52,9 @@ public static class CompareCommand
                 throw new ArgumentException("--count must be at least 2.");
             using var model = ModelResolver.Load(context.Host, parse.GetValue(checkpoint)!, DeviceSelector.Resolve(parse.GetValue(device)!), preferEma: true);
             IMetric metric = parse.GetValue(metricName) is { } name
-                ? model.Modality.Metrics.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException(
-                    $"--metric '{name}' is not one of: {string.Join(", ", model.Modality.Metrics.Select(m => m.Name))}")
-                : model.Modality.Metrics.FirstOrDefault() ?? throw new ArgumentException($"modality '{model.Modality.Name}' has no metrics");
+                ? model.Metrics.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException(
+                    $"--metric '{name}' is not one of: {string.Join(", ", model.Metrics.Select(m => m.Name))}")
+                : model.Metrics.FirstOrDefault() ?? throw new ArgumentException($"modality '{model.Modality.Name}' has no metrics");
             string folder = OutputFolder.Prepare(parse.GetValue(output)!, parse.GetValue(overwrite), "--out");
 
             var runner = new Runner(context, model, registry, metric, parse.GetValue(count), parse.GetValue(seed));

@@ -43,6 +43,11 @@ public sealed partial class DiffusionModel : IDisposable
     /// <summary>Where the network's parameters live and samples are made.</summary>
     public torch.Device Device { get; }
 
+    /// <summary>The modality's quality measures for this model's configuration.</summary>
+    public IReadOnlyList<IMetric> Metrics => _metrics ??= Modality.CreateMetrics(NetworkConfig);
+
+    private IReadOnlyList<IMetric>? _metrics;
+
     /// <summary>Shape of one sample, without the batch dimension.</summary>
     public long[] SampleShape => Modality.SampleShape(NetworkConfig);
 

@@ -9,7 +9,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// </summary>
 /// <remarks>
 /// diffusers takes the logs of these float32 values with torch's vectorised kernel (SLEEF, ≤ 1 ulp, not always
-/// correctly rounded); <see cref="SleefFloat32"/> reproduces it bit for bit.
+/// correctly rounded); <see cref="TorchFloat32.Log"/> reproduces it bit for bit.
 /// </remarks>
 /// <param name="Alpha">α_t.</param>
 /// <param name="Sigma">σ_t.</param>
@@ -21,6 +21,6 @@ internal readonly record struct VpNoiseLevel(float Alpha, float Sigma, float Lam
     {
         float alpha = 1f / MathF.Sqrt(sigma * sigma + 1f);
         float sigmaT = sigma * alpha;
-        return new VpNoiseLevel(alpha, sigmaT, SleefFloat32.Log(alpha) - SleefFloat32.Log(sigmaT));
+        return new VpNoiseLevel(alpha, sigmaT, TorchFloat32.Log(alpha) - TorchFloat32.Log(sigmaT));
     }
 }

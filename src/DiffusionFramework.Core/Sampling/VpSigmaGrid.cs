@@ -89,7 +89,7 @@ internal static class VpSigmaGrid
     {
         double clip = config.LambdaMinClipped ?? double.NegativeInfinity;
         int clipped = SigmaTimestepMap.SigmaSpaceAlphasCumprod(alphasCumprod)
-            .Count(a => SleefFloat32.Log(MathF.Sqrt(a)) - SleefFloat32.Log(MathF.Sqrt(1f - a)) < clip);
+            .Count(a => TorchFloat32.Log(MathF.Sqrt(a)) - TorchFloat32.Log(MathF.Sqrt(1f - a)) < clip);
         return alphasCumprod.Count - clipped;
     }
 }

@@ -9,7 +9,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// <c>lower_order_final</c>).
 /// </summary>
 internal sealed class DeisMultistepRun(SigmaSchedule grid, SolverOutputTarget target, int solverOrder,
-    bool lowerOrderFinal) : SigmaGridRun(grid, "DEIS")
+    bool lowerOrderFinal) : VpSolverRun(grid, "DEIS")
 {
     private readonly ModelOutputHistory _history = new(solverOrder);
     private int _warmSteps;

@@ -13,7 +13,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// result cast back to the converted output's dtype, as in diffusers.
 /// </remarks>
 internal sealed class DpmSolverMultistepRun(SigmaSchedule grid, DpmSolverSettings settings)
-    : SigmaGridRun(grid, "DPM-Solver")
+    : VpSolverRun(grid, "DPM-Solver")
 {
     private readonly ModelOutputHistory _history = new(settings.SolverOrder);
     private int _warmSteps;

@@ -16,7 +16,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// NoiseScale = σ_t √(e^{2h} - 1); no third-order coefficient (Phi3 is NaN).</item>
 /// </list>
 /// The midpoint rule's D1 coefficient is -½·Phi1 in every variant. Exponentials are torch's
-/// (<see cref="SleefFloat32.Exp"/>).
+/// (<see cref="TorchFloat32.Exp"/>).
 /// </summary>
 /// <param name="H">h = λ_t - λ_s.</param>
 /// <param name="Ratio">Coefficient of the current sample.</param>
@@ -32,23 +32,23 @@ internal readonly record struct DpmSolverPhi(float H, float Ratio, float Phi1, f
         float h = t.Lambda - s.Lambda;
         if (variant.DataPrediction && variant.Sde)
         {
-            float u = 1f - SleefFloat32.Exp(-2f * h);
-            return new DpmSolverPhi(h, t.Sigma / s.Sigma * SleefFloat32.Exp(-h), -(t.Alpha * u), t.Alpha * (u / (-2f * h) + 1f),
+            float u = 1f - TorchFloat32.Exp(-2f * h);
+            return new DpmSolverPhi(h, t.Sigma / s.Sigma * TorchFloat32.Exp(-h), -(t.Alpha * u), t.Alpha * (u / (-2f * h) + 1f),
                 -(t.Alpha * ((u - 2f * h) / (2f * h * (2f * h)) - 0.5f)), t.Sigma * MathF.Sqrt(u));
         }
 
         if (variant.DataPrediction)
         {
-            float e = SleefFloat32.Exp(-h) - 1f;
+            float e = TorchFloat32.Exp(-h) - 1f;
             return new DpmSolverPhi(h, t.Sigma / s.Sigma, t.Alpha * e, t.Alpha * (e / h + 1f),
                 t.Alpha * ((e + h) / (h * h) - 0.5f), 0f);
         }
 
-        float en = SleefFloat32.Exp(h) - 1f;
+        float en = TorchFloat32.Exp(h) - 1f;
         if (variant.Sde)
         {
             return new DpmSolverPhi(h, t.Alpha / s.Alpha, 2f * (t.Sigma * en), -(2f * (t.Sigma * (en / h - 1f))),
-                float.NaN, t.Sigma * MathF.Sqrt(SleefFloat32.Exp(2f * h) - 1f));
+                float.NaN, t.Sigma * MathF.Sqrt(TorchFloat32.Exp(2f * h) - 1f));
         }
 
         return new DpmSolverPhi(h, t.Alpha / s.Alpha, t.Sigma * en, -(t.Sigma * (en / h - 1f)),

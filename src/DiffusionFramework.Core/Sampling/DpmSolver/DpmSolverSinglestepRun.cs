@@ -13,7 +13,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// in the model output's dtype.
 /// </remarks>
 internal sealed class DpmSolverSinglestepRun(SigmaSchedule grid, DpmSolverSettings settings, int[] orders)
-    : SigmaGridRun(grid, "DPM-Solver singlestep")
+    : VpSolverRun(grid, "DPM-Solver singlestep")
 {
     private readonly ModelOutputHistory _history = new(settings.SolverOrder);
     private torch.Tensor? _groupStart;

@@ -26,9 +26,9 @@ internal sealed record UniPcCoefficients(float Ratio, float Phi1Scale, float BSc
         int p = earlier.Count + 1;
         float[] rks = [.. earlier.Select(s => (s.Lambda - s0.Lambda) / h), 1f];
         float hh = predictX0 ? -h : h;
-        float hPhi1 = SleefFloat32.Expm1(hh);
+        float hPhi1 = TorchFloat32.Expm1(hh);
         float hPhiK = hPhi1 / hh - 1f;
-        float bh = bh2 ? SleefFloat32.Expm1(hh) : hh;
+        float bh = bh2 ? TorchFloat32.Expm1(hh) : hh;
         var r = new float[p, p];
         var b = new float[p];
         int factorial = 1;

@@ -11,7 +11,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// </summary>
 /// <remarks>The sample keeps its dtype; the weights of the differences are solved in float32 and applied in the
 /// sample's dtype, as in diffusers.</remarks>
-internal sealed class UniPcMultistepRun(SigmaSchedule grid, UniPcSettings settings) : SigmaGridRun(grid, "UniPC")
+internal sealed class UniPcMultistepRun(SigmaSchedule grid, UniPcSettings settings) : VpSolverRun(grid, "UniPC")
 {
     private readonly ModelOutputHistory _history = new(settings.SolverOrder);
     private torch.Tensor? _lastSample;

@@ -1,38 +1,20 @@
 namespace DiffusionFramework.Core.Schedules;
 
 /// <summary>
-/// torch's float32 <c>exp</c>, <c>log</c> and <c>expm1</c> on CPU as its vectorised kernels compute them: SLEEF's
-/// 1-ulp routines <c>Sleef_expf8_u10</c>, <c>Sleef_logf8_u10</c> and <c>Sleef_expm1f8_u10</c> (AVX2 build, fused
-/// multiply-adds), transcribed to scalars, bit for bit. diffusers' DPM-Solver, DEIS and UniPC take these of float32
-/// 0-dim tensors (λ = ln α - ln σ, e^{±h}, expm1), and they differ from the C library's correctly rounded values in
-/// about one case in twenty.
+/// torch's float32 <c>log</c> and <c>expm1</c> on CPU as its vectorised kernels compute them: SLEEF's 1-ulp routines
+/// <c>Sleef_logf8_u10</c> and <c>Sleef_expm1f8_u10</c> (AVX2 build, fused multiply-adds), transcribed to scalars, bit
+/// for bit (with <see cref="Exp"/>, SLEEF's expf). diffusers' DPM-Solver, DEIS and UniPC take these of float32 0-dim
+/// tensors (λ = ln α - ln σ, expm1(h)); the C library's correctly rounded values differ now and then.
 /// </summary>
 /// <remarks>
-/// Naoki Shibata's SLEEF (Boost licence): Cody-Waite reduction and a degree-6 polynomial for exp; for log and expm1
-/// double-float arithmetic (pairs hi + lo) with error-free products from fused multiply-adds.
+/// Naoki Shibata's SLEEF (Boost licence): double-float arithmetic (pairs hi + lo) with error-free products from fused
+/// multiply-adds (its df.h).
 /// </remarks>
-internal static class SleefFloat32
+internal static partial class TorchFloat32
 {
     private const float RLn2 = 1.442695040888963407359924681001892137426645954152985934135449406931f;
     private const float L2U = 0.693145751953125f;
     private const float L2L = 1.428606765330187045e-06f;
-
-    /// <summary><c>torch.exp</c> of a float32.</summary>
-    public static float Exp(float d)
-    {
-        int q = (int)MathF.Round(d * RLn2);
-        float s = MathF.FusedMultiplyAdd(q, -L2U, d);
-        s = MathF.FusedMultiplyAdd(q, -L2L, s);
-        float u = 0.000198527617612853646278381f;
-        u = MathF.FusedMultiplyAdd(u, s, 0.00139304355252534151077271f);
-        u = MathF.FusedMultiplyAdd(u, s, 0.00833336077630519866943359f);
-        u = MathF.FusedMultiplyAdd(u, s, 0.0416664853692054748535156f);
-        u = MathF.FusedMultiplyAdd(u, s, 0.166666671633720397949219f);
-        u = MathF.FusedMultiplyAdd(u, s, 0.5f);
-        u = 1f + MathF.FusedMultiplyAdd(s * s, u, s);
-        u = LdExp2(u, q);
-        return d < -104f ? 0f : d > 100f ? float.PositiveInfinity : float.IsNaN(d) ? float.NaN : u;
-    }
 
     /// <summary><c>torch.log</c> of a float32.</summary>
     public static float Log(float d)

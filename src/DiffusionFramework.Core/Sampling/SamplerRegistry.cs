@@ -28,8 +28,10 @@ public sealed class SamplerRegistry
     /// <summary>The samplers built into the engine.</summary>
     public static SamplerRegistry BuiltIn { get; } =
         new([
-            new DdpmSampler(), new DdimSampler(), new EulerSampler(), new EulerAncestralSampler(), new HeunSampler(),
-            new Kdpm2Sampler(), new LmsSampler(), new DpmSolverMultistepSampler(),
+            new DdpmSampler(), new DdimSampler(), new PndmSampler(), new EulerSampler(), new EulerAncestralSampler(),
+            new HeunSampler(), new Kdpm2Sampler(), new LmsSampler(), new DpmSolverMultistepSampler(),
+            new SdeDpmSolverMultistepSampler(), new DpmSolverSinglestepSampler(), new DeisMultistepSampler(),
+            new UniPcMultistepSampler(),
         ]);
 
     /// <summary>All registered samplers.</summary>

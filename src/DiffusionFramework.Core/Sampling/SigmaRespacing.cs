@@ -36,9 +36,9 @@ internal static class SigmaRespacing
 
     /// <summary>The σ grid in float32 with the final σ appended: 0 (<c>final_sigmas_type</c> "zero", the default) or
     /// σ of the first training timestep ("sigma_min").</summary>
-    public static float[] AppendFinal(SchedulerConfig config, double[] sigmas, IReadOnlyList<float> trainSigmas)
-    {
-        float last = (config.FinalSigmasType ?? "zero") == "sigma_min" ? trainSigmas[0] : 0f;
-        return [.. sigmas.Select(s => (float)s), last];
-    }
+    public static float[] AppendFinal(SchedulerConfig config, double[] sigmas, IReadOnlyList<float> trainSigmas) =>
+        Append(sigmas, (config.FinalSigmasType ?? "zero") == "sigma_min" ? trainSigmas[0] : 0f);
+
+    /// <summary>The σ grid in float32 with <paramref name="last"/> appended.</summary>
+    public static float[] Append(double[] sigmas, float last) => [.. sigmas.Select(s => (float)s), last];
 }

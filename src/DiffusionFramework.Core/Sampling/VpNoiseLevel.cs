@@ -1,3 +1,5 @@
+using DiffusionFramework.Core.Schedules;
+
 namespace DiffusionFramework.Core.Sampling;
 
 /// <summary>
@@ -6,9 +8,8 @@ namespace DiffusionFramework.Core.Sampling;
 /// arXiv 2206.00927, sec. 3.1), in float32 as diffusers' <c>_sigma_to_alpha_sigma_t</c> computes them.
 /// </summary>
 /// <remarks>
-/// diffusers takes log and exp of these float32 values with torch's vectorised kernels (SLEEF, ≤ 1 ulp); the C
-/// runtime's <see cref="MathF.Log(float)"/> and <see cref="MathF.Exp(float)"/> used here agree except for an
-/// occasional 1-ulp difference, which moves a DPM-Solver sample by about 1e-7 relative.
+/// diffusers takes the logs of these float32 values with torch's vectorised kernel (SLEEF, ≤ 1 ulp, not always
+/// correctly rounded); <see cref="TorchFloat32.Log"/> reproduces it bit for bit.
 /// </remarks>
 /// <param name="Alpha">α_t.</param>
 /// <param name="Sigma">σ_t.</param>
@@ -20,6 +21,6 @@ internal readonly record struct VpNoiseLevel(float Alpha, float Sigma, float Lam
     {
         float alpha = 1f / MathF.Sqrt(sigma * sigma + 1f);
         float sigmaT = sigma * alpha;
-        return new VpNoiseLevel(alpha, sigmaT, MathF.Log(alpha) - MathF.Log(sigmaT));
+        return new VpNoiseLevel(alpha, sigmaT, TorchFloat32.Log(alpha) - TorchFloat32.Log(sigmaT));
     }
 }

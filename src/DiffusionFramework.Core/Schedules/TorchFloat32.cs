@@ -4,7 +4,7 @@ namespace DiffusionFramework.Core.Schedules;
 /// float32 array routines that reproduce, bit for bit, what torch's CPU kernels return for the schedule arrays of
 /// diffusers (torch 1.13, AVX2 kernels; see the reference README's numerics notes).
 /// </summary>
-internal static class TorchFloat32
+internal static partial class TorchFloat32
 {
     private const int Lanes = 8;
 

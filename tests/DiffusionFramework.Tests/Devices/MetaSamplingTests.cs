@@ -31,7 +31,7 @@ public sealed class MetaSamplingTests(Points2dPluginFixture points) : IClassFixt
     }
 
     /// <summary>Code paths the defaults do not take: stochastic DDIM, other DDPM variances, clipping, σ spacings,
-    /// higher solver orders and the noise-prediction DPM-Solver.</summary>
+    /// higher solver orders, the noise-prediction and SDE DPM-Solvers, UniPC's variants and PNDM's warm-ups.</summary>
     [Theory]
     [InlineData("ddim", "epsilon", 1.0, null)]
     [InlineData("ddim", "v_prediction", 0.5, """{"clip_sample": true, "timestep_spacing": "trailing", "rescale_betas_zero_snr": true}""")]
@@ -42,6 +42,15 @@ public sealed class MetaSamplingTests(Points2dPluginFixture points) : IClassFixt
     [InlineData("dpmsolver++", "epsilon", null, """{"solver_order": 3, "use_karras_sigmas": true}""")]
     [InlineData("dpmsolver++", "v_prediction", null, """{"solver_type": "heun", "lower_order_final": false}""")]
     [InlineData("dpmsolver++", "epsilon", null, """{"algorithm_type": "dpmsolver", "final_sigmas_type": "sigma_min", "solver_order": 3}""")]
+    [InlineData("dpmsolver++", "epsilon", null, """{"algorithm_type": "sde-dpmsolver++", "solver_order": 3, "use_karras_sigmas": true}""")]
+    [InlineData("dpmsolver++", "v_prediction", null, """{"algorithm_type": "sde-dpmsolver", "final_sigmas_type": "sigma_min", "solver_type": "heun"}""")]
+    [InlineData("dpmsolver_singlestep", "epsilon", null, """{"solver_order": 3, "solver_type": "heun", "algorithm_type": "sde-dpmsolver++"}""")]
+    [InlineData("dpmsolver_singlestep", "sample", null, """{"algorithm_type": "dpmsolver", "final_sigmas_type": "sigma_min", "use_exponential_sigmas": true}""")]
+    [InlineData("deis", "epsilon", null, """{"solver_order": 3, "use_karras_sigmas": true}""")]
+    [InlineData("unipc", "epsilon", null, """{"solver_order": 3, "solver_type": "bh1", "final_sigmas_type": "sigma_min"}""")]
+    [InlineData("unipc", "v_prediction", null, """{"predict_x0": false, "disable_corrector": [0, 2], "final_sigmas_type": "sigma_min"}""")]
+    [InlineData("pndm", "epsilon", null, """{"skip_prk_steps": true, "timestep_spacing": "trailing"}""")]
+    [InlineData("pndm", "v_prediction", null, """{"skip_prk_steps": false, "set_alpha_to_one": true}""")]
     public void SchedulerVariantsGenerateOnMeta(string sampler, string predictionType, double? eta, string? scheduler)
     {
         SchedulerConfig config = scheduler is null ? DiffusionModel.DefaultScheduler : SchedulerConfig.FromJson(scheduler);
@@ -86,6 +95,6 @@ public sealed class MetaSamplingTests(Points2dPluginFixture points) : IClassFixt
         Assert.Equal([6L, 2L], samples.shape);
         Assert.Equal(torch.ScalarType.Float32, samples.dtype);
         using ISamplerRun run = SamplerRegistry.BuiltIn.CreateRun(sampler, scheduler, 7, runOptions);
-        Assert.Equal(run.Timesteps.Count, steps); // one event per model call: 2·7 - 1 for Heun and KDPM2
+        Assert.Equal(run.Timesteps.Count, steps); // one event per model call: 2·7 - 1 for Heun and KDPM2, 8 or 16 for PNDM
     }
 }

@@ -18,7 +18,7 @@ public class DpmSolverConfigTests
 
     [Theory]
     [InlineData("{\"algorithm_type\": \"dpmsolver\"}", "final_sigmas_type")]
-    [InlineData("{\"algorithm_type\": \"sde-dpmsolver++\"}", "algorithm_type")]
+    [InlineData("{\"algorithm_type\": \"sde-dpmsolver\", \"solver_order\": 3, \"final_sigmas_type\": \"sigma_min\"}", "solver_order")]
     [InlineData("{\"solver_order\": 4}", "solver_order")]
     [InlineData("{\"use_flow_sigmas\": true}", "use_flow_sigmas")]
     [InlineData("{\"use_beta_sigmas\": true}", "use_beta_sigmas")]

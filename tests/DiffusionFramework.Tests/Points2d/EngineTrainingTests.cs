@@ -25,17 +25,8 @@ public class EngineTrainingTests(ITestOutputHelper output)
         using var dataset = (IDisposable)modality.OpenDataset(null, model.NetworkConfig);
         TrainerOptions options = TrainerOptions.FromDefaults(modality.TrainingDefaults) with { Seed = 7, EmaDecay = null };
         var clock = Stopwatch.StartNew();
-        int threads = get_num_threads();
-        set_num_threads(1); // a 128-wide MLP gains nothing from intra-op threads, which spin on a busy machine
-        try
-        {
-            using Trainer trainer = model.CreateTrainer((IDiffusionDataset)dataset, options);
+        using (Trainer trainer = model.CreateTrainer((IDiffusionDataset)dataset, options))
             trainer.Train();
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
         output.WriteLine($"training {options.Steps} steps: {clock.ElapsedMilliseconds} ms");
 
         IMetric metric = model.Metrics.Single(m => m.Name == "sliced_wasserstein_two_moons");

@@ -32,17 +32,7 @@ public class TrainingTests(ITestOutputHelper output)
         // DDPM's linear schedule: β from 1e-4 to 0.02 over 1000 steps, ᾱ_t = Π_{s ≤ t} (1 − β_s).
         using Tensor alphasCumprod = (1 - linspace(1e-4, 0.02, TrainTimesteps, dtype: float64)).cumprod(0).to(float32);
         var clock = Stopwatch.StartNew();
-        // A 128-wide MLP is too small for intra-op threads: on a busy machine they spin and cost ten times more.
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try
-        {
-            Train((IDenoiser)denoiser, (IDiffusionDataset)dataset, modality, alphasCumprod, generator);
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
+        Train((IDenoiser)denoiser, (IDiffusionDataset)dataset, modality, alphasCumprod, generator);
         output.WriteLine($"training: {clock.ElapsedMilliseconds} ms");
 
         using var scope = NewDisposeScope();

@@ -1,4 +1,5 @@
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Diffusion;
 using DiffusionFramework.Core.Schedules;
 using TorchSharp;
 
@@ -67,6 +68,40 @@ internal abstract class DiscreteTimestepRun : ISamplerRun
         return new SamplerStepResult(result.PrevSample.MoveToOuterDisposeScope(),
             result.PredOriginalSample?.MoveToOuterDisposeScope());
     }
+
+    /// <summary>alphā of step i (its timestep's), or <see cref="FinalAlphaCumprod"/> after the last step.</summary>
+    public NoiseLevel NoiseLevelAt(int stepIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stepIndex, IntTimesteps.Length);
+        return NoiseLevel.FromAlphaCumprod(stepIndex < IntTimesteps.Length
+            ? Schedule.AlphasCumprod[(int)IntTimesteps[stepIndex]]
+            : FinalAlphaCumprod);
+    }
+
+    /// <summary>
+    /// diffusers' <c>add_noise</c> at step i's timestep (<see cref="ForwardProcess.AddNoise"/>: √alphā and
+    /// √(1 - alphā) at the sample's precision); after the last step, the final level.
+    /// </summary>
+    public torch.Tensor AddNoise(torch.Tensor original, torch.Tensor noise, int stepIndex)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(noise);
+        if (stepIndex < 0 || stepIndex >= IntTimesteps.Length)
+        {
+            return NoiseLevelAt(stepIndex).Apply(original, noise);
+        }
+
+        using torch.Tensor t = torch.full(original.shape[0], IntTimesteps[stepIndex], dtype: torch.ScalarType.Int64,
+            device: original.device);
+        return ForwardProcess.AddNoise(Schedule, original, noise, t);
+    }
+
+    /// <inheritdoc cref="ISamplerRun.CanRevisitSteps" />
+    public virtual bool CanRevisitSteps => false;
+
+    /// <summary>alphā of the sample the last step returns (1 unless the sampler says otherwise).</summary>
+    protected virtual float FinalAlphaCumprod => 1f;
 
     /// <summary>The algorithm's update; tensors it creates are disposed unless returned.</summary>
     protected abstract SamplerStepResult StepCore(torch.Tensor modelOutput, int stepIndex, torch.Tensor sample,

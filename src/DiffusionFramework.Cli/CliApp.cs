@@ -112,6 +112,8 @@ public static class CliApp
             Arity = ArgumentArity.ZeroOrMore,
         });
         root.Subcommands.Add(PluginsCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));

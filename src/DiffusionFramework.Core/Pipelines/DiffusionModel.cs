@@ -48,12 +48,19 @@ public sealed partial class DiffusionModel : IDisposable
     /// <summary>Shape of one sample, without the batch dimension.</summary>
     public long[] SampleShape => Modality.SampleShape(NetworkConfig);
 
+    /// <summary>
+    /// The schedule of a model created without one: diffusers' defaults (linear betas 1e-4 .. 0.02 over 1000 steps,
+    /// leading spacing) except <c>clip_sample = false</c>, since only some modalities live in [-1, 1]; an image
+    /// modality passes <c>clip_sample = true</c> explicitly.
+    /// </summary>
+    public static SchedulerConfig DefaultScheduler { get; } = new() { ClipSample = false };
+
     /// <summary>Builds a freshly initialised model.</summary>
     /// <param name="modality">The modality (from the host: <c>host.GetModality("points2d")</c>).</param>
     /// <param name="plugin">The plugin that registered it.</param>
     /// <param name="device">Where the network lives.</param>
     /// <param name="networkConfig">Hyper-parameters; null takes <see cref="IModality.DefaultNetworkConfig"/>.</param>
-    /// <param name="scheduler">Noise schedule; null is diffusers' default (linear 1e-4..0.02, 1000 steps).</param>
+    /// <param name="scheduler">Noise schedule; null is <see cref="DefaultScheduler"/>.</param>
     public static DiffusionModel Create(IModality modality, PluginInfo plugin, torch.Device device,
         JsonObject? networkConfig = null, SchedulerConfig? scheduler = null)
     {
@@ -62,7 +69,7 @@ public sealed partial class DiffusionModel : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         JsonObject network = (JsonObject)(networkConfig ?? modality.DefaultNetworkConfig()).DeepClone();
         IDenoiser denoiser = modality.CreateDenoiser(network, device);
-        SchedulerConfig schedule = (scheduler ?? new SchedulerConfig()) with
+        SchedulerConfig schedule = (scheduler ?? DefaultScheduler) with
         {
             PredictionType = PredictionTypes.ToConfigString(denoiser.PredictionType),
         };

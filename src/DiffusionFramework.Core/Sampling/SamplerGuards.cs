@@ -1,5 +1,3 @@
-using DiffusionFramework.Abstractions;
-
 namespace DiffusionFramework.Core.Sampling;
 
 /// <summary>Argument checks shared by all samplers, run before any work.</summary>
@@ -20,18 +18,6 @@ public static class SamplerGuards
             throw new ArgumentException(
                 $"{numInferenceSteps} inference steps exceed the {numTrainTimesteps} training timesteps of the schedule.",
                 nameof(numInferenceSteps));
-        }
-    }
-
-    /// <summary>Throws unless <paramref name="sampler"/> supports <paramref name="predictionType"/>.</summary>
-    /// <exception cref="ArgumentException">The message names the sampler and its supported types.</exception>
-    public static void RequirePredictionType(ISampler sampler, PredictionType predictionType)
-    {
-        if (!sampler.SupportedPredictionTypes.Contains(predictionType))
-        {
-            throw new ArgumentException(
-                $"sampler {sampler.Name} does not support prediction_type {PredictionTypes.ToConfigString(predictionType)}; " +
-                $"it supports {string.Join(", ", sampler.SupportedPredictionTypes.Select(PredictionTypes.ToConfigString))}.");
         }
     }
 }

@@ -30,8 +30,4 @@ public static class ReferenceData
     /// <summary>A JSON array of numbers as doubles.</summary>
     public static double[] Doubles(JsonElement array) =>
         array.EnumerateArray().Select(v => v.GetDouble()).ToArray();
-
-    /// <summary>A JSON array of numbers-or-null as nullable doubles (null stays null).</summary>
-    public static double?[] NullableDoubles(JsonElement array) =>
-        array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble()).ToArray();
 }

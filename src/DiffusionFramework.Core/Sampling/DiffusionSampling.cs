@@ -11,14 +11,14 @@ namespace DiffusionFramework.Core.Sampling;
 public static class DiffusionSampling
 {
     /// <summary>
-    /// Runs every step of <paramref name="run"/>: x_in = ScaleModelInput(x, i); out = model(x_in, t_i[B]);
-    /// x = Step(out, i, x).PrevSample.
+    /// Runs the steps of <paramref name="run"/> from <see cref="SamplingOptions.BeginIndex"/> on: x_in =
+    /// ScaleModelInput(x, i); out = model(x_in, t_i[B]); x = Step(out, i, x).PrevSample; x = AfterStep(x, i).
     /// </summary>
     /// <param name="run">A fresh run (its steps are consumed).</param>
     /// <param name="model">(x_in, t) → prediction; t is the step's timestep expanded to [B], of the sample's floating
     /// dtype, on the sample's device.</param>
-    /// <param name="xT">The starting sample, already scaled by <see cref="ISamplerRun.InitNoiseSigma"/>; not modified
-    /// and not disposed.</param>
+    /// <param name="xT">The starting sample, already scaled by <see cref="ISamplerRun.InitNoiseSigma"/> (or, when
+    /// <see cref="SamplingOptions.BeginIndex"/> &gt; 0, at that step's noise level); not modified and not disposed.</param>
     /// <param name="options">Noise, generator, progress, cancellation and guidance.</param>
     /// <returns>The final sample, owned by the caller's dispose scope (if any).</returns>
     /// <remarks>
@@ -26,6 +26,7 @@ public static class DiffusionSampling
     /// tensor the loop creates is on <paramref name="xT"/>'s device.
     /// </remarks>
     /// <exception cref="OperationCanceledException">The token was cancelled; checked before every step.</exception>
+    /// <exception cref="ArgumentException">The begin index lies outside 0 .. Timesteps.Count.</exception>
     public static torch.Tensor Sample(ISamplerRun run, Func<torch.Tensor, torch.Tensor, torch.Tensor> model,
         torch.Tensor xT, SamplingOptions? options = null)
     {

@@ -4,7 +4,8 @@ namespace DiffusionFramework.Core.Sampling;
 
 /// <summary>
 /// The state of one sampling run (diffusers' scheduler after <c>set_timesteps</c>). Call
-/// <see cref="ScaleModelInput"/>, the model, then <see cref="Step"/> for step index 0, 1, ... in order, on one thread.
+/// <see cref="ScaleModelInput"/>, the model, then <see cref="Step"/> for step index 0, 1, ... in order, on one thread
+/// (img2img starts at a later index, see <see cref="SamplingOptions.BeginIndex"/>).
 /// Steps are addressed by index, never by timestep value: second-order solvers repeat timesteps.
 /// </summary>
 /// <remarks>A run may hold tensors between steps (multistep solvers): dispose it when the run is over.</remarks>

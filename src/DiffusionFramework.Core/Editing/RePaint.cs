@@ -10,7 +10,7 @@ namespace DiffusionFramework.Core.Editing;
 /// q(x_t | x_{t-j}) and denoising again, so the generated region harmonises with the known one.
 /// </summary>
 /// <remarks>
-/// The denoising step is the run's own (DDPM's ancestral step as in the paper, DDIM, Euler ...); resampling needs a run
+/// The denoising step is the run's own (DDPM's ancestral step as in the paper, or DDIM); resampling needs a run
 /// that keeps no state between steps (<see cref="ISamplerRun.CanRevisitSteps"/>). Going back up draws
 /// x_i = (α_i/α_{i+1}) x_{i+1} + √(σ_i² - (α_i/α_{i+1})² σ_{i+1}²) ε in one draw, which has the distribution of the
 /// paper's chain of one-timestep transitions (diffusers' <c>undo_step</c>). The schedule is diffusers'
@@ -123,7 +123,7 @@ public static class RePaint
         {
             throw new ArgumentException(
                 $"the sampler run {run.GetType().Name} keeps state between steps, so RePaint cannot resample with it " +
-                $"(resample count {settings.ResampleCount}); use a DDPM, DDIM or Euler sampler, or resample count 1.",
+                $"(resample count {settings.ResampleCount}); use a sampler without state such as ddpm or ddim, or resample count 1.",
                 nameof(run));
         }
 

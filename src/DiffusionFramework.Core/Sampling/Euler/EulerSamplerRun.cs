@@ -32,9 +32,6 @@ internal sealed class EulerSamplerRun : ISigmaSpaceRun
 
     public double InitNoiseSigma => _grid.InitNoiseSigma;
 
-    /// <summary>Euler keeps no state between steps.</summary>
-    public bool CanRevisitSteps => true;
-
     /// <summary>x / √(σ_i² + 1): the c_in of Karras et al. 2022, table 1, for a variance-preserving model.</summary>
     public torch.Tensor ScaleModelInput(torch.Tensor sample, int stepIndex)
     {

@@ -1,5 +1,4 @@
 using DiffusionFramework.Abstractions;
-using DiffusionFramework.Core.Diffusion;
 using DiffusionFramework.Core.Schedules;
 using TorchSharp;
 
@@ -70,32 +69,12 @@ internal abstract class DiscreteTimestepRun : ISamplerRun
     }
 
     /// <summary>alphā of step i (its timestep's), or <see cref="FinalAlphaCumprod"/> after the last step.</summary>
-    public NoiseLevel NoiseLevelAt(int stepIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(stepIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(stepIndex, IntTimesteps.Length);
-        return NoiseLevel.FromAlphaCumprod(stepIndex < IntTimesteps.Length
-            ? Schedule.AlphasCumprod[(int)IntTimesteps[stepIndex]]
-            : FinalAlphaCumprod);
-    }
+    public NoiseLevel NoiseLevelAt(int stepIndex) =>
+        TimestepNoiseLevels.At(Schedule, IntTimesteps, FinalAlphaCumprod, stepIndex);
 
-    /// <summary>
-    /// diffusers' <c>add_noise</c> at step i's timestep (<see cref="ForwardProcess.AddNoise"/>: √alphā and
-    /// √(1 - alphā) at the sample's precision); after the last step, the final level.
-    /// </summary>
-    public torch.Tensor AddNoise(torch.Tensor original, torch.Tensor noise, int stepIndex)
-    {
-        ArgumentNullException.ThrowIfNull(original);
-        ArgumentNullException.ThrowIfNull(noise);
-        if (stepIndex < 0 || stepIndex >= IntTimesteps.Length)
-        {
-            return NoiseLevelAt(stepIndex).Apply(original, noise);
-        }
-
-        using torch.Tensor t = torch.full(original.shape[0], IntTimesteps[stepIndex], dtype: torch.ScalarType.Int64,
-            device: original.device);
-        return ForwardProcess.AddNoise(Schedule, original, noise, t);
-    }
+    /// <inheritdoc cref="TimestepNoiseLevels.AddNoise" />
+    public torch.Tensor AddNoise(torch.Tensor original, torch.Tensor noise, int stepIndex) =>
+        TimestepNoiseLevels.AddNoise(Schedule, IntTimesteps, FinalAlphaCumprod, original, noise, stepIndex);
 
     /// <inheritdoc cref="ISamplerRun.CanRevisitSteps" />
     public virtual bool CanRevisitSteps => false;

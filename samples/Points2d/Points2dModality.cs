@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Noise;
 using Points2d.Data;
 using Points2d.Distributions;
 using Points2d.Metrics;
@@ -41,8 +42,11 @@ public sealed class Points2dModality : IModality
     public IDenoiser CreateDenoiser(JsonObject networkConfig, torch.Device device) =>
         new MlpDenoiser(Points2dConfig.FromJson(networkConfig), device);
 
-    /// <inheritdoc />
-    public INoiseSampler NoiseSampler { get; } = new GaussianNoiseSampler();
+    /// <summary>
+    /// Standard Gaussian noise N(0, I) (the ε of Ho et al. 2020), the engine's: drawn on the generator's device and moved
+    /// to the requested one, so the trainer's CPU generator works for a CUDA run.
+    /// </summary>
+    public INoiseSampler NoiseSampler => GaussianNoiseSampler.Instance;
 
     /// <summary>
     /// With <paramref name="path"/> null, <c>dataset_size</c> points of the configured distribution drawn with
@@ -69,9 +73,12 @@ public sealed class Points2dModality : IModality
         return Conditioning.None;
     }
 
-    /// <summary>For each built-in distribution: sliced Wasserstein, then MMD.</summary>
-    public IReadOnlyList<IMetric> Metrics { get; } =
-        ToyDistributions.All.SelectMany(d => new IMetric[] { new SlicedWassersteinMetric(d), new MmdMetric(d) }).ToArray();
+    /// <summary>Sliced Wasserstein, then MMD, against fresh samples of the configured distribution.</summary>
+    public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig)
+    {
+        IToyDistribution distribution = ToyDistributions.Get(Points2dConfig.FromJson(networkConfig).Distribution);
+        return [new SlicedWassersteinMetric(distribution), new MmdMetric(distribution)];
+    }
 
     /// <inheritdoc />
     public ISampleWriter Writer { get; } = new PointsSampleWriter();

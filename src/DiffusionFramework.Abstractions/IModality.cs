@@ -38,8 +38,9 @@ public interface IModality
     /// <summary>Conditioning for generating <paramref name="batchSize"/> samples (e.g. class labels from options).</summary>
     Conditioning SamplingConditioning(int batchSize, IReadOnlyDictionary<string, string> options, torch.Device device);
 
-    /// <summary>Quality measures for generated samples.</summary>
-    IReadOnlyList<IMetric> Metrics { get; }
+    /// <summary>Quality measures for samples of a model with <paramref name="networkConfig"/> (e.g. against the
+    /// distribution or dataset that configuration trains on).</summary>
+    IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig);
 
     /// <summary>Writes generated samples as files.</summary>
     ISampleWriter Writer { get; }

@@ -28,7 +28,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"diffusion: error: {e.Message}");
+            error.WriteLine($"diffusion: error: {ErrorText.Of(e)}");
             return ExitCodes.Usage;
         }
 
@@ -53,7 +53,7 @@ public static class CliApp
         }
     }
 
-    /// <summary>Wraps a command body: maps exceptions to one error line and an exit code.</summary>
+    /// <summary>Wraps a command body: maps exceptions to one error line (<see cref="ErrorText"/>) and an exit code.</summary>
     public static int Guard(CliContext context, Func<int> body)
     {
         try
@@ -67,18 +67,18 @@ public static class CliApp
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            context.Error.WriteLine($"diffusion: error: {e.Message}");
+            context.Error.WriteLine($"diffusion: error: {ErrorText.Of(e)}");
             return ExitCodes.Usage;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                                       or JsonException or UnauthorizedAccessException or IOException)
         {
-            context.Error.WriteLine($"diffusion: error: {e.Message}");
+            context.Error.WriteLine($"diffusion: error: {ErrorText.Of(e)}");
             return ExitCodes.BadInput;
         }
         catch (Exception e)
         {
-            context.Error.WriteLine($"diffusion: error: {e.GetType().Name}: {e.Message}");
+            context.Error.WriteLine($"diffusion: error: {e.GetType().Name}: {ErrorText.Of(e)}");
             return ExitCodes.Failure;
         }
     }
@@ -116,6 +116,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         return root;

@@ -33,10 +33,13 @@ public static class ModelResolver
     }
 
     /// <summary>Loads the model of a checkpoint (or run) folder through the host's plugins.</summary>
-    public static DiffusionModel Load(DiffusionHost host, string path, torch.Device device, bool preferEma) =>
-        DiffusionModel.Load(CheckpointFolder(path), config => Resolve(host, config, path), device, preferEma);
+    public static DiffusionModel Load(DiffusionHost host, string path, torch.Device device, bool preferEma)
+    {
+        string folder = CheckpointFolder(path);
+        return DiffusionModel.Load(folder, config => Resolve(host, config, folder), device, preferEma);
+    }
 
-    private static (IModality, PluginInfo) Resolve(DiffusionHost host, CheckpointConfig config, string path)
+    private static (IModality, PluginInfo) Resolve(DiffusionHost host, CheckpointConfig config, string folder)
     {
         IModality modality;
         try
@@ -46,8 +49,8 @@ public static class ModelResolver
         catch (ArgumentException e)
         {
             throw new InvalidDataException(
-                $"{path}: the checkpoint needs plugin '{config.PluginId}' {config.PluginVersion} (modality " +
-                $"'{config.Modality}'), which is not loaded: {e.Message}", e);
+                $"{Path.Combine(folder, Checkpoint.ConfigFileName)}: the checkpoint needs plugin '{config.PluginId}' " +
+                $"{config.PluginVersion} (modality '{config.Modality}'), which is not loaded: {ErrorText.Of(e)}", e);
         }
         return (modality, host.PluginOf(modality));
     }

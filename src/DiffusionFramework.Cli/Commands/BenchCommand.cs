@@ -1,6 +1,5 @@
 using System.CommandLine;
 using DiffusionFramework.Cli.Benchmarks;
-using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Sampling;
 
 namespace DiffusionFramework.Cli.Commands;
@@ -26,7 +25,7 @@ public static class BenchCommand
             int n = parse.GetValue(steps);
             if (n < 1 || parse.GetValue(batch) < 1 || parse.GetValue(repeats) < 1)
                 throw new ArgumentException("--steps, --batch and --repeats must be at least 1.");
-            var bench = new SamplingBenchmark(context.Out, DeviceSelector.Resolve(parse.GetValue(device)!),
+            var bench = new SamplingBenchmark(context.Out, CommonOptions.ResolveDevice(parse.GetValue(device)!),
                 parse.GetValue(batch), features: 2);
             IReadOnlyList<string> samplers = SamplerRegistry.BuiltIn.Names;
             bench.EngineOverhead(samplers, n, parse.GetValue(repeats));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using DiffusionFramework.Abstractions;
-using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Core.Sampling;
 using DiffusionFramework.Core.Training;
@@ -41,7 +40,7 @@ public static class DemoCommand
             string runFolder = Path.Combine(folder, "run");
             if (Directory.Exists(runFolder))
                 Directory.Delete(runFolder, recursive: true);
-            torch.Device dev = DeviceSelector.Resolve(parse.GetValue(device)!);
+            torch.Device dev = CommonOptions.ResolveDevice(parse.GetValue(device)!);
             TrainerOptions defaults = TrainerOptions.FromDefaults(modality.TrainingDefaults);
             TrainerOptions options = defaults with
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using DiffusionFramework.Abstractions;
-using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Pipelines;
 using TorchSharp;
 
@@ -19,7 +18,7 @@ public static class EvalCommand
         command.SetAction(parse => CliApp.Guard(context, () =>
         {
             GenerationOptions.Values values = options.Read(parse);
-            using var model = ModelResolver.Load(context.Host, parse.GetValue(checkpoint)!, DeviceSelector.Resolve(values.Device), values.PreferEma);
+            using var model = ModelResolver.Load(context.Host, parse.GetValue(checkpoint)!, CommonOptions.ResolveDevice(values.Device), values.PreferEma);
             GenerationRequest request = values.ToRequest(context, model);
             using var scope = torch.NewDisposeScope();
             MetricTable.Write(context.Out, model, model.Generate(request), request, $"{values.Sampler}-{values.Steps}");

@@ -19,20 +19,20 @@ public static class MetricTable
         torch.Tensor noise = model.Modality.NoiseSampler.Sample(samples.shape, samples.dtype, model.Device,
             noiseGenerator, conditioning);
         var scores = new Dictionary<string, double>();
-        output.WriteLine($"{"",-22} {string.Join(" ", model.Modality.Metrics.Select(m => $"{m.Name,20}"))}");
+        output.WriteLine($"{"",-22} {string.Join(" ", model.Metrics.Select(m => $"{m.Name,30}"))}");
         output.Write($"{label,-22}");
-        foreach (IMetric metric in model.Modality.Metrics)
+        foreach (IMetric metric in model.Metrics)
         {
             using var generator = new torch.Generator((ulong)request.Seed + 2, model.Device);
             scores[metric.Name] = metric.Compute(samples, conditioning, generator);
-            output.Write($" {scores[metric.Name],20:G5}");
+            output.Write($" {scores[metric.Name],30:G5}");
         }
         output.WriteLine();
         output.Write($"{"noise N(0,I)",-22}");
-        foreach (IMetric metric in model.Modality.Metrics)
+        foreach (IMetric metric in model.Metrics)
         {
             using var generator = new torch.Generator((ulong)request.Seed + 2, model.Device);
-            output.Write($" {metric.Compute(noise, conditioning, generator),20:G5}");
+            output.Write($" {metric.Compute(noise, conditioning, generator),30:G5}");
         }
         output.WriteLine();
         return scores;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Core.Sampling;
 using TorchSharp;
@@ -21,14 +20,15 @@ public static class SampleCommand
         command.SetAction(parse => CliApp.Guard(context, () =>
         {
             GenerationOptions.Values values = options.Read(parse);
-            torch.Device device = DeviceSelector.Resolve(values.Device);
+            torch.Device device = CommonOptions.ResolveDevice(values.Device);
             using var model = ModelResolver.Load(context.Host, parse.GetValue(checkpoint)!, device, values.PreferEma);
-            string folder = OutputFolder.Prepare(
+            var request = values.ToRequest(context, model);
+            string folder = OutputFolder.Check(
                 parse.GetValue(output) ?? $"samples-{model.Modality.Name}-{DateTime.Now:yyyyMMdd-HHmmss}",
                 parse.GetValue(overwrite), "--out");
             using var scope = torch.NewDisposeScope();
-            var request = values.ToRequest(context, model);
             torch.Tensor samples = model.Generate(request);
+            Directory.CreateDirectory(folder);
             IReadOnlyList<string> files = model.Modality.Writer.Write(samples, request.Conditioning!, folder, "sample");
             context.Out.WriteLine($"Wrote {files.Count} file(s) to {folder}:");
             foreach (string f in files.Take(20))

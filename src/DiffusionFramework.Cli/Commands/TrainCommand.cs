@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
-using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Core.Schedules;
 using DiffusionFramework.Core.Training;
@@ -44,7 +43,7 @@ public static class TrainCommand
             string runFolder = Path.GetFullPath(parse.GetValue(output)!);
             bool resuming = parse.GetValue(resume);
             if (!resuming)
-                OutputFolder.Prepare(runFolder, allowExisting: false, "--out");
+                OutputFolder.Check(runFolder, allowExisting: false, "--out", reuseOption: "--resume to continue its run");
             var options = defaults with
             {
                 Steps = totalSteps,
@@ -60,7 +59,7 @@ public static class TrainCommand
             };
             options.Validate();
             using var model = DiffusionModel.Create(modality, context.Host.PluginOf(modality),
-                DeviceSelector.Resolve(options.Device), networkConfig, scheduler);
+                CommonOptions.ResolveDevice(options.Device), networkConfig, scheduler);
             var dataset = modality.OpenDataset(parse.GetValue(data), model.NetworkConfig);
             try
             {

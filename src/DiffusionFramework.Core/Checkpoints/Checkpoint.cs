@@ -1,3 +1,4 @@
+using DiffusionFramework.Core.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace DiffusionFramework.Core.Checkpoints;
 /// </summary>
 /// <remarks>
 /// Saving is atomic at folder level: the whole checkpoint is written beside the destination and renamed into place,
-/// and an existing checkpoint is only removed once the new one is complete (see <see cref="Save"/>).
+/// and an existing checkpoint is only removed once the new one is complete (see <c>Save</c>).
 /// </remarks>
 public static class Checkpoint
 {
@@ -32,15 +33,9 @@ public static class Checkpoint
     private static readonly Dictionary<string, string> PyTorchMetadata = new() { ["format"] = "pt" };
 
     /// <summary>
-    /// Saves a checkpoint to <paramref name="folder"/>, creating or replacing it. Nothing the folder held is lost
-    /// unless the new checkpoint was written completely; an existing folder that is not a checkpoint (no
-    /// <c>config.json</c>) is never replaced.
+    /// Saves a checkpoint of modules to <paramref name="folder"/>: their <c>state_dict()</c>s, as
+    /// <see cref="Save(string, CheckpointConfig, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, Tensor}?, IReadOnlyDictionary{string, Tensor}?)"/>.
     /// </summary>
-    /// <param name="folder">The checkpoint folder.</param>
-    /// <param name="config">The configuration to store as <c>config.json</c>.</param>
-    /// <param name="model">The network; its <c>state_dict()</c> becomes <c>model.safetensors</c>.</param>
-    /// <param name="ema">The EMA copy of the network, stored as <c>ema.safetensors</c> when given.</param>
-    /// <param name="optimizerState">Optimizer tensors, stored as <c>optimizer.safetensors</c> when given.</param>
     public static void Save(
         string folder,
         CheckpointConfig config,
@@ -48,20 +43,40 @@ public static class Checkpoint
         nn.Module? ema = null,
         IReadOnlyDictionary<string, Tensor>? optimizerState = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        Save(folder, config, model.state_dict(), ema?.state_dict(), optimizerState);
+    }
+
+    /// <summary>
+    /// Saves a checkpoint to <paramref name="folder"/>, creating or replacing it. Nothing the folder held is lost
+    /// unless the new checkpoint was written completely; an existing folder that is not a checkpoint (no
+    /// <c>config.json</c>) is never replaced.
+    /// </summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="config">The configuration to store as <c>config.json</c>.</param>
+    /// <param name="model">The network's state dict, stored as <c>model.safetensors</c>.</param>
+    /// <param name="ema">The EMA weights (same keys), stored as <c>ema.safetensors</c> when given.</param>
+    /// <param name="optimizerState">Optimizer tensors, stored as <c>optimizer.safetensors</c> when given.</param>
+    public static void Save(
+        string folder,
+        CheckpointConfig config,
+        IReadOnlyDictionary<string, Tensor> model,
+        IReadOnlyDictionary<string, Tensor>? ema,
+        IReadOnlyDictionary<string, Tensor>? optimizerState)
+    {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(model);
         if (config.Problem() is { } problem)
             throw new ArgumentException($"invalid checkpoint config: {problem}", nameof(config));
-
         CheckpointFolder.Write(
             folder,
             existing => File.Exists(Path.Combine(existing, ConfigFileName)) ? null : $"it is not a checkpoint folder (no {ConfigFileName})",
             temp =>
             {
-                SafeTensors.Write(Path.Combine(temp, ModelFileName), model.state_dict(), PyTorchMetadata);
+                SafeTensors.Write(Path.Combine(temp, ModelFileName), model, PyTorchMetadata);
                 if (ema is not null)
-                    SafeTensors.Write(Path.Combine(temp, EmaFileName), ema.state_dict(), PyTorchMetadata);
+                    SafeTensors.Write(Path.Combine(temp, EmaFileName), ema, PyTorchMetadata);
                 if (optimizerState is not null)
                     SafeTensors.Write(Path.Combine(temp, OptimizerFileName), optimizerState);
                 AtomicFile.Write(Path.Combine(temp, ConfigFileName),

@@ -117,7 +117,8 @@ public static class ForwardProcess
                 $"timesteps must be an integer tensor of training timesteps, got {timesteps.dtype}.", nameof(timesteps));
         }
 
-        if (timesteps.numel() > 0)
+        // A meta tensor (shape only, used to check device placement) has no values whose range could be checked.
+        if (timesteps.numel() > 0 && timesteps.device_type != DeviceType.META)
         {
             long min = timesteps.min().item<long>();
             long max = timesteps.max().item<long>();

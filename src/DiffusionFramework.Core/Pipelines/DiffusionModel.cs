@@ -45,6 +45,11 @@ public sealed partial class DiffusionModel : IDisposable
     /// <summary>Where the network's parameters live and samples are made.</summary>
     public torch.Device Device { get; }
 
+    /// <summary>The modality's quality measures for this model's configuration.</summary>
+    public IReadOnlyList<IMetric> Metrics => _metrics ??= Modality.CreateMetrics(NetworkConfig);
+
+    private IReadOnlyList<IMetric>? _metrics;
+
     /// <summary>Shape of one sample, without the batch dimension.</summary>
     public long[] SampleShape => Modality.SampleShape(NetworkConfig);
 
@@ -99,7 +104,7 @@ public sealed partial class DiffusionModel : IDisposable
 
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        using ISamplerRun run = sampler.CreateRun(Scheduler, request.Steps, request.RunOptions);
+        using ISamplerRun run = sampler.CreateRun(request.Scheduler ?? Scheduler, request.Steps, request.RunOptions);
         Inpainting? inpainting = request.Mask is { } mask
             ? Inpainting.Create(mask.to(Device), OnDevice((request.KnownImage ?? request.InitImage)!), shape)
             : null;

@@ -1,6 +1,7 @@
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Editing;
 using DiffusionFramework.Core.Sampling;
+using DiffusionFramework.Core.Schedules;
 using TorchSharp;
 
 namespace DiffusionFramework.Core.Pipelines;
@@ -20,6 +21,10 @@ public sealed record GenerationRequest
     /// <summary>Where <see cref="Sampler"/> is looked up; null is <see cref="SamplerRegistry.BuiltIn"/> (a host's
     /// registry also has the samplers plugins add).</summary>
     public SamplerRegistry? Samplers { get; init; }
+
+    /// <summary>Sampler settings for this run (e.g. <c>solver_order</c>, <c>use_karras_sigmas</c>); null uses the model's
+    /// <see cref="DiffusionModel.Scheduler"/>. Keep the model's beta schedule: it is what the network was trained on.</summary>
+    public SchedulerConfig? Scheduler { get; init; }
 
     /// <summary>Number of sampling steps (of the whole schedule; img2img runs the last Strength · Steps of them).</summary>
     public int Steps { get; init; } = 50;

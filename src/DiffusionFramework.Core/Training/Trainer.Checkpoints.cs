@@ -87,8 +87,7 @@ public sealed partial class Trainer
         string folder = CheckpointFolders.For(root, Step);
         using (var scope = NewDisposeScope())
         {
-            using var ema = Ema is null ? null : new StateDictModule(Ema.StateDict());
-            Checkpoint.Save(folder, CurrentCheckpointConfig(), Denoiser.Module, ema,
+            Checkpoint.Save(folder, CurrentCheckpointConfig(), Denoiser.Module.state_dict(), Ema?.StateDict(),
                 AdamWState.Export(_optimizer, _parameterNames));
         }
         if (prune && Options.KeepLastCheckpoints is { } keep)

@@ -100,6 +100,9 @@ public sealed partial class Trainer : IDisposable
     /// <summary>The moving average of the weights, or null when <see cref="TrainerOptions.EmaDecay"/> is null.</summary>
     public ExponentialMovingAverage? Ema { get; }
 
+    /// <summary>The AdamW optimiser (its state tensors are checked by the device tests).</summary>
+    internal AdamW Optimizer => _optimizer;
+
     /// <summary>Optimiser steps completed (0 for a new run; the checkpoint's step after <see cref="Resume"/>).</summary>
     public long Step { get; private set; }
 

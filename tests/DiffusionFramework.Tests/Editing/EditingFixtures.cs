@@ -38,7 +38,7 @@ internal sealed class FunctionModality(IDenoiser denoiser, long[] shape, INoiseS
 
     public INoiseSampler NoiseSampler { get; } = noise ?? GaussianNoiseSampler.Instance;
 
-    public IReadOnlyList<IMetric> Metrics { get; } = [];
+    public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig) => [];
 
     public ISampleWriter Writer => throw new NotSupportedException();
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Sampling;
 using DiffusionFramework.Hosting;
@@ -111,7 +112,7 @@ public sealed class DiffusionHostTests
         public string Description => "Registered by the host.";
         public TrainingDefaults TrainingDefaults => throw new NotSupportedException();
         public INoiseSampler NoiseSampler => throw new NotSupportedException();
-        public IReadOnlyList<IMetric> Metrics => [];
+        public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig) => [];
         public ISampleWriter Writer => throw new NotSupportedException();
         public System.Text.Json.Nodes.JsonObject DefaultNetworkConfig() => [];
         public long[] SampleShape(System.Text.Json.Nodes.JsonObject networkConfig) => [];

@@ -36,7 +36,7 @@ public class TrainerModalityTests
         public TrainingDefaults TrainingDefaults => new(10, 8, 1e-3, 0);
         public long[] SampleShape(JsonObject networkConfig) => [2];
         public INoiseSampler NoiseSampler { get; } = new CountingNoise();
-        public IReadOnlyList<IMetric> Metrics => [];
+        public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig) => [];
         public ISampleWriter Writer => throw new NotSupportedException("the trainer writes no samples");
 
         public IDenoiser CreateDenoiser(JsonObject networkConfig, torch.Device device)

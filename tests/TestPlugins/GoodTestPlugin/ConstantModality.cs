@@ -14,7 +14,7 @@ public sealed class ConstantModality : IModality
     public string Description => "Constant noise, for the Hosting tests.";
     public TrainingDefaults TrainingDefaults { get; } = new(Steps: 10, BatchSize: 4, LearningRate: 1e-3, WarmupSteps: 0);
     public INoiseSampler NoiseSampler { get; } = new ConstantNoise();
-    public IReadOnlyList<IMetric> Metrics { get; } = [];
+    public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig) => [];
     public ISampleWriter Writer => throw new NotSupportedException("test modality: no writer");
 
     public JsonObject DefaultNetworkConfig() => new() { ["dim"] = 3 };

@@ -1,10 +1,10 @@
-namespace DiffusionFramework.Core.Checkpoints;
+namespace DiffusionFramework.Core.IO;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the complete new one: the content goes to a temporary
 /// file in the same folder, is flushed to disk, and is then renamed over the destination.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on failure the destination is untouched.</summary>
     public static void Write(string path, Action<Stream> write)

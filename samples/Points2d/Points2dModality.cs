@@ -29,7 +29,7 @@ public sealed class Points2dModality : IModality
     public JsonObject DefaultNetworkConfig() => Points2dConfig.Default.ToJson();
 
     /// <inheritdoc />
-    public TrainingDefaults TrainingDefaults { get; } = new(Steps: 2000, BatchSize: 256, LearningRate: 2e-3, WarmupSteps: 100);
+    public TrainingDefaults TrainingDefaults { get; } = new(Steps: 2000, BatchSize: 256, LearningRate: 3e-3, WarmupSteps: 100);
 
     /// <inheritdoc />
     public long[] SampleShape(JsonObject networkConfig)

@@ -6,7 +6,7 @@ namespace Points2d.Data;
 
 /// <summary>
 /// Points as CSV text: one "x,y" row per point, invariant culture, an optional header line (a first line whose
-/// fields are not numbers, e.g. <c>x,y</c>) and blank lines ignored.
+/// two fields are not numbers, e.g. <c>x,y</c>) and blank lines ignored.
 /// </summary>
 public static class PointsCsv
 {
@@ -34,7 +34,7 @@ public static class PointsCsv
             if (string.IsNullOrWhiteSpace(line))
                 continue;
             string[] fields = line.Split(',');
-            if (lineNumber == 1 && fields.All(f => !TryParse(f, out _)))
+            if (lineNumber == 1 && fields.Length == 2 && fields.All(f => !TryParse(f, out _)))
                 continue;
             if (fields.Length != 2 || !TryParse(fields[0], out float x) || !TryParse(fields[1], out float y))
                 throw new InvalidDataException($"{path}:{lineNumber}: expected two finite numbers \"x,y\", got \"{Clip(line)}\"");

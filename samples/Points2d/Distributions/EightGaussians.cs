@@ -27,10 +27,11 @@ public sealed class EightGaussians : IToyDistribution
     {
         ToyDistributions.CheckCount(count);
         using var scope = NewDisposeScope();
-        Tensor k = randint(Components, [count], dtype: float32, device: device, generator: generator);
+        Device drawOn = RandomDevice.For(device, generator);
+        Tensor k = randint(Components, [count], dtype: float32, device: drawOn, generator: generator);
         Tensor angle = k * (2 * Math.PI / Components);
         Tensor centres = stack([cos(angle), sin(angle)], 1) * Radius;
-        Tensor noise = randn([count, 2], dtype: float32, device: device, generator: generator) * ComponentStd;
-        return (centres + noise).MoveToOuterDisposeScope();
+        Tensor noise = randn([count, 2], dtype: float32, device: drawOn, generator: generator) * ComponentStd;
+        return (centres + noise).to(device).MoveToOuterDisposeScope();
     }
 }

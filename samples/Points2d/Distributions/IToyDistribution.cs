@@ -10,7 +10,7 @@ public interface IToyDistribution
 
     /// <summary>Draws <paramref name="count"/> independent points, float32 of shape [count, 2].</summary>
     /// <param name="count">Number of points (at least 1).</param>
-    /// <param name="device">Where the points are created; <paramref name="generator"/> must live there too.</param>
+    /// <param name="device">Where the points are returned; they are drawn on the generator's device and moved.</param>
     /// <param name="generator">Seeded generator of the run, or null for the global one.</param>
     torch.Tensor Sample(long count, torch.Device device, torch.Generator? generator);
 }

@@ -30,9 +30,10 @@ public sealed class SwissRoll : IToyDistribution
     {
         ToyDistributions.CheckCount(count);
         using var scope = NewDisposeScope();
-        Tensor t = TMin + (TMax - TMin) * rand(count, dtype: float32, device: device, generator: generator);
+        Device drawOn = RandomDevice.For(device, generator);
+        Tensor t = TMin + (TMax - TMin) * rand(count, dtype: float32, device: drawOn, generator: generator);
         Tensor curve = stack([t * cos(t), t * sin(t)], 1);
-        Tensor noise = randn([count, 2], dtype: float32, device: device, generator: generator) * NoiseStd;
-        return ((curve + noise) / Scale).MoveToOuterDisposeScope();
+        Tensor noise = randn([count, 2], dtype: float32, device: drawOn, generator: generator) * NoiseStd;
+        return ((curve + noise) / Scale).to(device).MoveToOuterDisposeScope();
     }
 }

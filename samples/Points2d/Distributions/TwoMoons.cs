@@ -22,12 +22,13 @@ public sealed class TwoMoons : IToyDistribution
     {
         ToyDistributions.CheckCount(count);
         using var scope = NewDisposeScope();
-        Tensor theta = rand(count, dtype: float32, device: device, generator: generator) * Math.PI;
-        Tensor lower = randint(2, [count], dtype: float32, device: device, generator: generator);
+        Device drawOn = RandomDevice.For(device, generator);
+        Tensor theta = rand(count, dtype: float32, device: drawOn, generator: generator) * Math.PI;
+        Tensor lower = randint(2, [count], dtype: float32, device: drawOn, generator: generator);
         Tensor sign = 1 - 2 * lower;                     // +1 upper moon, -1 lower moon
         Tensor x = lower + sign * cos(theta) - 0.5;
         Tensor y = sign * sin(theta) + 0.5 * lower - 0.25;
-        Tensor noise = randn([count, 2], dtype: float32, device: device, generator: generator) * NoiseStd;
-        return (stack([x, y], 1) + noise).MoveToOuterDisposeScope();
+        Tensor noise = randn([count, 2], dtype: float32, device: drawOn, generator: generator) * NoiseStd;
+        return (stack([x, y], 1) + noise).to(device).MoveToOuterDisposeScope();
     }
 }

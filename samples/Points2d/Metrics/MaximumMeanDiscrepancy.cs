@@ -6,7 +6,7 @@ namespace Points2d.Metrics;
 /// <summary>
 /// The unbiased estimate of the squared maximum mean discrepancy (Gretton et al. 2012, JMLR 13, Lemma 6):
 /// MMD²_u = 1/(m(m−1)) Σ_{i≠j} k(x_i, x_j) + 1/(n(n−1)) Σ_{i≠j} k(y_i, y_j) − 2/(mn) Σ_{i,j} k(x_i, y_j),
-/// with k a sum of Gaussian RBF kernels exp(−‖x − y‖² / (2σ²)), accumulated in float64.
+/// with k a sum of Gaussian RBF kernels exp(−‖x − y‖² / (2σ²)).
 /// </summary>
 public static class MaximumMeanDiscrepancy
 {
@@ -21,15 +21,17 @@ public static class MaximumMeanDiscrepancy
                 $"expected samples [M >= 2, D] and [N >= 2, D], got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        x = x.to(float64);
-        y = y.to(float64);
+        x = x.to(float32);
+        y = y.to(float32);
         return OffDiagonalMean(Kernel(x, x, bandwidths)) + OffDiagonalMean(Kernel(y, y, bandwidths))
-               - 2 * Kernel(x, y, bandwidths).mean().item<double>();
+               - 2 * Kernel(x, y, bandwidths).mean().item<float>();
     }
 
     private static Tensor Kernel(Tensor a, Tensor b, IReadOnlyList<double> bandwidths)
     {
-        Tensor squaredDistance = cdist(a, b).square();
+        // ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b, clamped at 0 against rounding.
+        Tensor squaredDistance = (a.square().sum(1, keepdim: true) + b.square().sum(1).unsqueeze(0) - 2 * a.matmul(b.T))
+            .clamp_min(0);
         Tensor sum = zeros_like(squaredDistance);
         foreach (double sigma in bandwidths)
             sum += exp(squaredDistance / (-2 * sigma * sigma));
@@ -39,6 +41,6 @@ public static class MaximumMeanDiscrepancy
     private static double OffDiagonalMean(Tensor k)
     {
         long n = k.shape[0];
-        return (k.sum().item<double>() - k.diagonal().sum().item<double>()) / (n * (double)(n - 1));
+        return (k.sum().item<float>() - k.diagonal().sum().item<float>()) / (n * (double)(n - 1));
     }
 }

@@ -12,7 +12,7 @@ namespace Points2d.Metrics;
 public sealed class MmdMetric(IToyDistribution distribution) : IMetric
 {
     /// <summary>Most points compared.</summary>
-    public const int MaxPoints = 2048;
+    public const int MaxPoints = 1024;
 
     private static readonly double[] Bandwidths = [0.05, 0.2, 1.0];
 
@@ -29,7 +29,8 @@ public sealed class MmdMetric(IToyDistribution distribution) : IMetric
         using var scope = torch.NewDisposeScope();
         if (samples.shape[0] > MaxPoints)
             samples = samples.index_select(0,
-                torch.randperm(samples.shape[0], device: samples.device, generator: generator)[..MaxPoints]);
+                torch.randperm(samples.shape[0], device: RandomDevice.For(samples.device, generator), generator: generator)[..MaxPoints]
+                    .to(samples.device));
         torch.Tensor reference = distribution.Sample(samples.shape[0], samples.device, generator);
         return MaximumMeanDiscrepancy.Squared(samples, reference, Bandwidths);
     }

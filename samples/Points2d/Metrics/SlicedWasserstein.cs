@@ -29,10 +29,12 @@ public static class SlicedWasserstein
         ArgumentOutOfRangeException.ThrowIfLessThan(projections, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor theta = randn([a.shape[1], projections], dtype: float32, device: a.device, generator: generator);
+        Tensor theta = randn([a.shape[1], projections], dtype: float32, device: RandomDevice.For(a.device, generator),
+            generator: generator).to(a.device);
         theta = theta / theta.norm(0, keepdim: true);
-        Tensor projectedA = a.to(float32).matmul(theta).sort(0).Values;
-        Tensor projectedB = b.to(float32).matmul(theta).sort(0).Values;
+        // Projections as [directions, N], so that each sort runs along contiguous memory.
+        Tensor projectedA = theta.T.matmul(a.to(float32).T).sort(1).Values;
+        Tensor projectedB = theta.T.matmul(b.to(float32).T).sort(1).Values;
         Tensor gap = (projectedA - projectedB).abs();
         return p == 1 ? gap.mean().item<float>() : Math.Sqrt(gap.square().mean().item<float>());
     }

@@ -27,7 +27,10 @@ public sealed class SamplerRegistry
 
     /// <summary>The samplers built into the engine.</summary>
     public static SamplerRegistry BuiltIn { get; } =
-        new([new DdpmSampler(), new DdimSampler(), new EulerSampler(), new DpmSolverMultistepSampler()]);
+        new([
+            new DdpmSampler(), new DdimSampler(), new EulerSampler(), new EulerAncestralSampler(), new HeunSampler(),
+            new Kdpm2Sampler(), new LmsSampler(), new DpmSolverMultistepSampler(),
+        ]);
 
     /// <summary>All registered samplers.</summary>
     public IReadOnlyList<ISampler> Samplers { get; }

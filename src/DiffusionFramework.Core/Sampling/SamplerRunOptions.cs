@@ -8,4 +8,10 @@ public sealed record SamplerRunOptions
     /// Null means the sampler's default (0).
     /// </summary>
     public double? Eta { get; init; }
+
+    /// <summary>
+    /// The order of a linear multistep sampler (LMS: diffusers' <c>step(..., order=4)</c>), 1 or more. Null means the
+    /// sampler's default (LMS: 4).
+    /// </summary>
+    public int? Order { get; init; }
 }

@@ -49,6 +49,12 @@ public static class BetaSchedules
         },
         n);
 
+    /// <summary>
+    /// Exponential schedule ("exp", offered by diffusers' Heun scheduler): alphā(t) = exp(-12 t), decaying
+    /// exponentially in t (diffusers' <c>betas_for_alpha_bar</c> with <c>alpha_transform_type="exp"</c>).
+    /// </summary>
+    public static float[] Exponential(int n) => FromAlphaBar(t => Math.Exp(t * -12.0), n);
+
     /// <summary>beta_i = min(1 - alphā((i+1)/n) / alphā(i/n), <see cref="MaxBeta"/>) in double, rounded to float32.</summary>
     public static float[] FromAlphaBar(Func<double, double> alphaBar, int n)
     {

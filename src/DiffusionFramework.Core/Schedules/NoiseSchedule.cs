@@ -108,6 +108,7 @@ public sealed class NoiseSchedule
             "squaredcos_cap_v2" => BetaSchedules.SquaredCosCapV2(n),
             "sigmoid" => BetaSchedules.Sigmoid(start, end, n),
             "laplace" => BetaSchedules.Laplace(n),
+            "exp" => BetaSchedules.Exponential(n),
             var other => throw new ArgumentException($"scheduler config: unknown beta_schedule \"{other}\".", nameof(config)),
         };
     }

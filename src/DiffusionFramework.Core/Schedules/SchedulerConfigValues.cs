@@ -8,7 +8,7 @@ public static class SchedulerConfigValues
 {
     /// <summary><c>beta_schedule</c>: how the betas are laid out over the training timesteps.</summary>
     public static IReadOnlyList<string> BetaSchedules { get; } =
-        ["linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid", "laplace"];
+        ["linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid", "laplace", "exp"];
 
     /// <summary><c>timestep_spacing</c>: how inference timesteps are picked (Lin et al. 2023, table 2).</summary>
     public static IReadOnlyList<string> TimestepSpacings { get; } = ["leading", "trailing", "linspace"];

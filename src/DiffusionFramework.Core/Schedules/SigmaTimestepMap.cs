@@ -9,9 +9,8 @@ namespace DiffusionFramework.Core.Schedules;
 /// <remarks>
 /// The dtypes follow diffusers: the σ table and log σ are float32, interpolation is float64 (numpy), except that
 /// <c>_sigma_to_t</c> forms its weight in float32, because numpy keeps a float32 array's dtype when it meets a
-/// float64 scalar. diffusers takes log σ with numpy's vectorised float32 log, which can differ from the correctly
-/// rounded value used here by an ulp or two; a timestep from <see cref="TimestepOf"/> may then differ by a few
-/// float32 ulps.
+/// float64 scalar. The log σ table is numpy's vectorised float32 log (<see cref="NumpyFloat32.Log"/>), up to a few
+/// ulps from the correctly rounded value, as diffusers computes it.
 /// </remarks>
 public static class SigmaTimestepMap
 {
@@ -34,11 +33,11 @@ public static class SigmaTimestepMap
         return alphasCumprod.Select(a => MathF.Sqrt((1f - a) / a)).ToArray();
     }
 
-    /// <summary>ln σ, rounded to float32.</summary>
+    /// <summary>ln σ in float32, as numpy's <c>np.log</c> of a float32 array computes it.</summary>
     public static float[] LogSigmas(IReadOnlyList<float> sigmas)
     {
         ArgumentNullException.ThrowIfNull(sigmas);
-        return sigmas.Select(s => (float)Math.Log(s)).ToArray();
+        return sigmas.Select(NumpyFloat32.Log).ToArray();
     }
 
     /// <summary>
@@ -83,6 +82,25 @@ public static class SigmaTimestepMap
     /// <param name="logSigmas">ln σ_t of the training timesteps, ascending (<see cref="LogSigmas"/>), at least 2.</param>
     public static double TimestepOf(double sigma, IReadOnlyList<float> logSigmas)
     {
+        (int low, float w) = Bracket(sigma, logSigmas);
+        return (1f - w) * (double)low + (double)w * (low + 1);
+    }
+
+    /// <summary>
+    /// <see cref="TimestepOf"/> as diffusers evaluates it on torch float32 tensors (KDPM2's interpolated timesteps):
+    /// the same bracket and weight, but t = (1 - w)·low + w·(low + 1) in float32.
+    /// </summary>
+    /// <param name="sigma">Noise level (values below 1e-10 are taken as 1e-10).</param>
+    /// <param name="logSigmas">ln σ_t of the training timesteps, ascending (<see cref="LogSigmas"/>), at least 2.</param>
+    public static float TimestepOfFloat32(float sigma, IReadOnlyList<float> logSigmas)
+    {
+        (int low, float w) = Bracket(sigma, logSigmas);
+        return (1f - w) * low + w * (low + 1);
+    }
+
+    /// <summary>The training timestep <c>low</c> below ln σ and the weight w of <c>low + 1</c>.</summary>
+    private static (int Low, float W) Bracket(double sigma, IReadOnlyList<float> logSigmas)
+    {
         ArgumentNullException.ThrowIfNull(logSigmas);
         if (logSigmas.Count < 2)
         {
@@ -100,7 +118,6 @@ public static class SigmaTimestepMap
         }
 
         low = Math.Min(low, logSigmas.Count - 2);
-        float w = Math.Clamp((logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]), 0f, 1f);
-        return (1f - w) * (double)low + (double)w * (low + 1);
+        return (low, Math.Clamp((logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]), 0f, 1f));
     }
 }

@@ -17,10 +17,12 @@ public static class ReferenceRunner
     public sealed record Result(IReadOnlyList<double> Timesteps, double InitNoiseSigma, IReadOnlyList<double[]> Samples,
         int UnusedNoises);
 
-    /// <summary>Runs <paramref name="c"/> with <paramref name="sampler"/> on float64 (or <paramref name="dtype"/>) samples.</summary>
+    /// <summary>Runs <paramref name="c"/> with <paramref name="sampler"/> on float64 (or <paramref name="dtype"/>) samples;
+    /// <paramref name="options"/> default to the case's step kwargs (<see cref="OptionsFor"/>).</summary>
     public static Result Run(ISampler sampler, SamplingCase c, SamplerRunOptions? options = null,
         torch.ScalarType dtype = torch.ScalarType.Float64)
     {
+        options ??= OptionsFor(c);
         using var scope = torch.NewDisposeScope();
         using ISamplerRun run = sampler.CreateRun(c.Config, c.NumInferenceSteps, options);
         var noise = new ReplayNoiseSampler((c.StepNoises ?? []).OfType<double[]>());
@@ -33,6 +35,13 @@ public static class ReferenceRunner
         });
         return new Result(run.Timesteps.ToArray(), run.InitNoiseSigma, samples, noise.Remaining);
     }
+
+    /// <summary>The run options of the case's <c>step_kwargs</c>: <c>eta</c> (DDIM) and <c>order</c> (LMS).</summary>
+    public static SamplerRunOptions OptionsFor(SamplingCase c) => new()
+    {
+        Eta = c.StepKwarg("eta"),
+        Order = c.StepKwarg("order") is { } order ? (int)order : null,
+    };
 
     /// <summary>max |actual - expected| / max |expected| (the error relative to the sample's scale); infinite when a
     /// value is NaN.</summary>

@@ -32,11 +32,7 @@ public sealed class EulerSampler : ISampler
     /// <inheritdoc />
     public ISamplerRun CreateRun(SchedulerConfig config, int numInferenceSteps, SamplerRunOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        SamplerGuards.RequireSteps(numInferenceSteps);
-        PredictionType prediction = PredictionTypes.Parse(config.PredictionType ?? "epsilon");
-        var schedule = NoiseSchedule.FromConfig(config);
-        SamplerGuards.RequireSteps(numInferenceSteps, schedule.NumTrainTimesteps);
+        (PredictionType prediction, NoiseSchedule schedule) = SigmaGridSetup.Prepare(this, config, numInferenceSteps);
         return new EulerSamplerRun(EulerTimesteps.Build(config, schedule.AlphasCumprod, numInferenceSteps), prediction);
     }
 }

@@ -5,14 +5,22 @@ namespace DiffusionFramework.Core.Sampling;
 /// <summary>
 /// The timesteps and noise levels of diffusers' <c>EulerDiscreteScheduler.set_timesteps</c>: timesteps spaced by
 /// <c>timestep_spacing</c> (float32), σ interpolated linearly between training timesteps, optionally respaced
-/// (Karras or exponential) with timesteps mapped back through log σ, and a final σ of 0 or σ_min.
+/// (Karras or exponential) with timesteps mapped back through log σ, and a final σ of 0 or σ_min. Euler ancestral,
+/// Heun, KDPM2 and LMS build the same grid (their second-order variants then repeat or interpolate it).
 /// </summary>
 internal static class EulerTimesteps
 {
     /// <summary>Builds the grid of a run of <paramref name="n"/> steps.</summary>
+    /// <param name="config">The scheduler config.</param>
+    /// <param name="alphasCumprod">alphā of the training timesteps.</param>
+    /// <param name="n">The number of inference steps.</param>
+    /// <param name="respacedTimestep">How a sampler stores the timestep of a respaced σ (Karras, exponential);
+    /// default: rounded to float32, as Euler, Heun and LMS store it.</param>
     /// <exception cref="ArgumentException">A config value the Euler sampler does not support.</exception>
-    public static SigmaSchedule Build(SchedulerConfig config, IReadOnlyList<float> alphasCumprod, int n)
+    public static SigmaSchedule Build(SchedulerConfig config, IReadOnlyList<float> alphasCumprod, int n,
+        Func<double, double>? respacedTimestep = null)
     {
+        respacedTimestep ??= t => (float)t;
         string spacing = config.TimestepSpacing ?? "linspace";
         float[] trainSigmas = SigmaTimestepMap.TrainingSigmas(SigmaTimestepMap.SigmaSpaceAlphasCumprod(alphasCumprod));
         double[] timesteps = Spaced(spacing, trainSigmas.Length, n, config.StepsOffset ?? 0);
@@ -27,7 +35,7 @@ internal static class EulerTimesteps
         {
             float[] logSigmas = SigmaTimestepMap.LogSigmas(trainSigmas);
             sigmas = respaced;
-            timesteps = Array.ConvertAll(sigmas, s => (double)(float)SigmaTimestepMap.TimestepOf(s, logSigmas));
+            timesteps = Array.ConvertAll(sigmas, s => respacedTimestep(SigmaTimestepMap.TimestepOf(s, logSigmas)));
         }
 
         float[] grid = SigmaRespacing.AppendFinal(config, sigmas, trainSigmas);

@@ -43,6 +43,7 @@ public sealed class EditingMetaDeviceTests(Points2dPluginFixture points) : IClas
 
         Meta.AssertOn(samples, "the samples");
         Assert.Equal([6L, 2L], samples.shape);
-        Assert.Equal(6, steps);
+        using ISamplerRun run = SamplerRegistry.BuiltIn.CreateRun(sampler, model.Scheduler, 8);
+        Assert.Equal(run.Timesteps.Count - run.Order * 2, steps); // t_start = 8 - ⌊8 · 0.75⌋ = 2
     }
 }

@@ -11,13 +11,21 @@ namespace DiffusionFramework.Core.Guidance;
 /// <param name="GuidanceScale">w; 1 calls the model once, conditionally, as diffusers does for w ≤ 1.</param>
 /// <param name="GuidanceRescale">φ in [0, 1]; 0 disables the rescale.</param>
 /// <remarks>
-/// The unconditional branch calls the denoiser with <see cref="Conditioning.DropCondition"/> = true. Because that flag
-/// covers a whole call, the two branches are two forward calls; batching them into one would need a per-sample drop
-/// flag in the contract.
+/// <para>The unconditional branch calls the denoiser with <see cref="Conditioning.DropCondition"/> = true. Because that
+/// flag covers a whole call, the two branches are two forward calls; batching them into one would need a per-sample
+/// drop flag in the contract.</para>
+/// <para>Which models can be guided: the contract has no way to ask a denoiser whether it honours
+/// <see cref="Conditioning.DropCondition"/>, so the rule is (1) a denoiser that reads class labels or a context must
+/// ignore them when the flag is set (and be trained with condition dropout, the Trainer's
+/// <c>ConditionDropProbability</c>), and (2) guidance with w &gt; 1 needs a conditioning that carries class labels or a
+/// context to drop; without one it is an <see cref="ArgumentException"/>, raised by <see cref="Wrap"/> before any work.
+/// </para>
 /// </remarks>
 public sealed record ClassifierFreeGuidance(double GuidanceScale, double GuidanceRescale = 0.0)
 {
     /// <summary>The model callable for the sampling loop: the guided prediction of <paramref name="denoiser"/>.</summary>
+    /// <exception cref="ArgumentException">A scale that is not finite, a rescale outside [0, 1], or w &gt; 1 with a
+    /// conditioning that has neither class labels nor a context to drop.</exception>
     public Func<torch.Tensor, torch.Tensor, torch.Tensor> Wrap(IDenoiser denoiser, Conditioning conditioning)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
@@ -26,6 +34,13 @@ public sealed record ClassifierFreeGuidance(double GuidanceScale, double Guidanc
         {
             throw new ArgumentException(
                 $"guidance scale must be finite and guidance rescale in [0, 1], got {GuidanceScale} and {GuidanceRescale}.");
+        }
+
+        if (GuidanceScale > 1 && conditioning.ClassLabels is null && conditioning.Context is null)
+        {
+            throw new ArgumentException(
+                $"classifier-free guidance (scale {GuidanceScale}) needs a condition to drop, but the conditioning has " +
+                "no class labels and no context; use guidance scale 1 for an unconditional model.");
         }
 
         Conditioning unconditional = conditioning with { DropCondition = true };

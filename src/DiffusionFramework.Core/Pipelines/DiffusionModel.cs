@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Editing;
+using DiffusionFramework.Core.Guidance;
 using DiffusionFramework.Core.Sampling;
 using DiffusionFramework.Core.Schedules;
 using TorchSharp;
@@ -80,47 +82,57 @@ public sealed partial class DiffusionModel : IDisposable
     }
 
     /// <summary>
-    /// Generates <see cref="GenerationRequest.Count"/> samples: draws x_T from the modality's noise with the request's
-    /// seed, then runs the sampler with the denoiser. Runs under inference mode; every tensor is on <see cref="Device"/>.
+    /// Generates <see cref="GenerationRequest.Count"/> samples: draws noise from the modality's noise sampler with the
+    /// request's seed, starts from x_T (or from the noised init image for img2img), and runs the sampler with the
+    /// denoiser under classifier-free guidance, known-region replacement or RePaint as requested. Runs under inference
+    /// mode; every tensor is on <see cref="Device"/>.
     /// </summary>
     /// <returns>The samples [Count, ...SampleShape], owned by the caller's dispose scope (if any).</returns>
-    /// <exception cref="ArgumentException">Unknown sampler, steps &lt; 1, count &lt; 1, or a sampler that cannot step
-    /// with the denoiser's prediction type; raised before any work.</exception>
+    /// <exception cref="ArgumentException">Unknown sampler, steps &lt; 1, count &lt; 1, a sampler that cannot step
+    /// with the denoiser's prediction type, strength outside [0, 1], an init image, mask or known image whose shape
+    /// does not broadcast to the samples, guidance without a condition to drop, bad RePaint settings or a sampler
+    /// RePaint cannot resample with; raised before any work.</exception>
     public torch.Tensor Generate(GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Count < 1)
-            throw new ArgumentException($"count must be at least 1 (got {request.Count}).", nameof(request));
+        long[] shape = [Math.Max(request.Count, 0), .. SampleShape];
         SamplerRegistry registry = request.Samplers ?? SamplerRegistry.BuiltIn;
-        ISampler sampler = registry.Get(request.Sampler);
-        if (!sampler.SupportedPredictionTypes.Contains(Denoiser.PredictionType))
-            throw new ArgumentException(
-                $"sampler '{sampler.Name}' does not support {PredictionTypes.ToConfigString(Denoiser.PredictionType)} " +
-                "models; choose another sampler.", nameof(request));
+        ISampler sampler = GenerationChecks.Check(request, registry, Denoiser.PredictionType, shape);
+        Conditioning conditioning = request.Conditioning ?? Conditioning.None;
+        Func<torch.Tensor, torch.Tensor, torch.Tensor> model =
+            new ClassifierFreeGuidance(request.GuidanceScale, request.GuidanceRescale).Wrap(Denoiser, conditioning);
 
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        using ISamplerRun run = registry.CreateRun(request.Sampler, request.Scheduler ?? Scheduler, request.Steps,
-            request.RunOptions);
+        using ISamplerRun run = sampler.CreateRun(request.Scheduler ?? Scheduler, request.Steps, request.RunOptions);
+        Inpainting? inpainting = request.Mask is { } mask
+            ? Inpainting.Create(mask.to(Device), OnDevice((request.KnownImage ?? request.InitImage)!), shape)
+            : null;
+        int begin = request.InitImage is null ? 0 : Img2Img.BeginIndex(run, request.Steps, request.Strength);
         using var generator = new torch.Generator((ulong)request.Seed, Device);
-        Conditioning conditioning = request.Conditioning ?? Conditioning.None;
-        long[] shape = [request.Count, .. SampleShape];
-        torch.Tensor xT = Modality.NoiseSampler.Sample(shape, torch.ScalarType.Float32, Device, generator, conditioning)
-            .mul_(run.InitNoiseSigma);
+        torch.Tensor noise = Modality.NoiseSampler.Sample(shape, torch.ScalarType.Float32, Device, generator,
+            conditioning);
+        torch.Tensor start = request.InitImage is { } init
+            ? Img2Img.Start(run, OnDevice(init).expand(shape), noise, begin)
+            : noise.mul_(run.InitNoiseSigma);
+        var options = new SamplingOptions
+        {
+            NoiseSampler = Modality.NoiseSampler,
+            Generator = generator,
+            Conditioning = conditioning,
+            Guidance = request.Guidance,
+            Progress = request.Progress,
+            CancellationToken = request.CancellationToken,
+            BeginIndex = begin,
+        };
         bool training = Denoiser.Module.training;
         Denoiser.Module.eval();
         try
         {
-            torch.Tensor samples = DiffusionSampling.Sample(run, (x, t) => Denoiser.Forward(x, t, conditioning), xT,
-                new SamplingOptions
-                {
-                    NoiseSampler = Modality.NoiseSampler,
-                    Generator = generator,
-                    Conditioning = conditioning,
-                    Guidance = request.Guidance,
-                    Progress = request.Progress,
-                    CancellationToken = request.CancellationToken,
-                });
+            torch.Tensor samples = inpainting is null ? DiffusionSampling.Sample(run, model, start, options)
+                : request.RePaint is { } rePaint ? RePaint.Sample(run, model, start, inpainting, rePaint, options)
+                : DiffusionSampling.Sample(run, model, start,
+                    options with { AfterStep = inpainting.ReplaceKnown(run, options.CreateStepNoise()) });
             return samples.MoveToOuterDisposeScope();
         }
         finally
@@ -128,6 +140,8 @@ public sealed partial class DiffusionModel : IDisposable
             Denoiser.Module.train(training);
         }
     }
+
+    private torch.Tensor OnDevice(torch.Tensor tensor) => tensor.to(torch.ScalarType.Float32, Device);
 
     /// <summary>Disposes the network.</summary>
     public void Dispose() => Denoiser.Module.Dispose();

@@ -55,6 +55,12 @@ public sealed class DdimSampler : ISampler
             _stepRatio = Schedule.NumTrainTimesteps / numInferenceSteps;
         }
 
+        /// <summary>DDIM keeps no state between steps.</summary>
+        public override bool CanRevisitSteps => true;
+
+        /// <summary>alphā after the last step: 1 with set_alpha_to_one, else alphā_0.</summary>
+        protected override float FinalAlphaCumprod => _finalAlphaCumprod;
+
         protected override SamplerStepResult StepCore(torch.Tensor modelOutput, int stepIndex, torch.Tensor sample,
             StepNoise noise)
         {

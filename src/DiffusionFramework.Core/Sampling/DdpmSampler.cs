@@ -42,6 +42,9 @@ public sealed class DdpmSampler : ISampler
     {
         private readonly string _varianceType = config.VarianceType ?? "fixed_small";
 
+        /// <summary>DDPM keeps no state between steps.</summary>
+        public override bool CanRevisitSteps => true;
+
         protected override SamplerStepResult StepCore(torch.Tensor modelOutput, int stepIndex, torch.Tensor sample,
             StepNoise noise)
         {

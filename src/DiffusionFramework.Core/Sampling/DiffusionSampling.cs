@@ -11,14 +11,14 @@ namespace DiffusionFramework.Core.Sampling;
 public static class DiffusionSampling
 {
     /// <summary>
-    /// Runs every step of <paramref name="run"/>: x_in = ScaleModelInput(x, i); out = model(x_in, t_i[B]);
-    /// x = Step(out, i, x).PrevSample.
+    /// Runs the steps of <paramref name="run"/> from <see cref="SamplingOptions.BeginIndex"/> on: x_in =
+    /// ScaleModelInput(x, i); out = model(x_in, t_i[B]); x = Step(out, i, x).PrevSample; x = AfterStep(x, i).
     /// </summary>
     /// <param name="run">A fresh run (its steps are consumed).</param>
     /// <param name="model">(x_in, t) → prediction; t is the step's timestep expanded to [B], of the sample's floating
     /// dtype, on the sample's device.</param>
-    /// <param name="xT">The starting sample, already scaled by <see cref="ISamplerRun.InitNoiseSigma"/>; not modified
-    /// and not disposed.</param>
+    /// <param name="xT">The starting sample, already scaled by <see cref="ISamplerRun.InitNoiseSigma"/> (or, when
+    /// <see cref="SamplingOptions.BeginIndex"/> &gt; 0, at that step's noise level); not modified and not disposed.</param>
     /// <param name="options">Noise, generator, progress, cancellation and guidance.</param>
     /// <returns>The final sample, owned by the caller's dispose scope (if any).</returns>
     /// <remarks>
@@ -26,6 +26,7 @@ public static class DiffusionSampling
     /// tensor the loop creates is on <paramref name="xT"/>'s device.
     /// </remarks>
     /// <exception cref="OperationCanceledException">The token was cancelled; checked before every step.</exception>
+    /// <exception cref="ArgumentException">The begin index lies outside 0 .. Timesteps.Count.</exception>
     public static torch.Tensor Sample(ISamplerRun run, Func<torch.Tensor, torch.Tensor, torch.Tensor> model,
         torch.Tensor xT, SamplingOptions? options = null)
     {
@@ -33,12 +34,17 @@ public static class DiffusionSampling
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(xT);
         options ??= new SamplingOptions();
-        var noise = new StepNoise(options.NoiseSampler ?? Noise.GaussianNoiseSampler.Instance, options.Generator,
-            options.Conditioning);
+        StepNoise noise = options.CreateStepNoise();
         int count = run.Timesteps.Count;
+        if (options.BeginIndex < 0 || options.BeginIndex > count)
+        {
+            throw new ArgumentException(
+                $"begin index {options.BeginIndex} is outside the run's steps 0 .. {count}.", nameof(options));
+        }
+
         using var noGrad = torch.no_grad();
         torch.Tensor x = xT;
-        for (int i = 0; i < count; i++)
+        for (int i = options.BeginIndex; i < count; i++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             torch.Tensor next = TakeStep(run, model, x, i, noise, options);
@@ -90,8 +96,12 @@ public static class DiffusionSampling
         }
     }
 
-    private static torch.Tensor TakeStep(ISamplerRun run, Func<torch.Tensor, torch.Tensor, torch.Tensor> model,
-        torch.Tensor x, int i, StepNoise noise, SamplingOptions options)
+    /// <summary>One step of the loop, <see cref="SamplingOptions.AfterStep"/> and the progress report; the result
+    /// leaves the step's dispose scope. Reports <paramref name="progressIndex"/> of <paramref name="progressCount"/>
+    /// (the step index and step count unless given).</summary>
+    internal static torch.Tensor TakeStep(ISamplerRun run, Func<torch.Tensor, torch.Tensor, torch.Tensor> model,
+        torch.Tensor x, int i, StepNoise noise, SamplingOptions options, int? progressIndex = null,
+        int? progressCount = null)
     {
         using var scope = torch.NewDisposeScope();
         double t = run.Timesteps[i];
@@ -103,7 +113,14 @@ public static class DiffusionSampling
             : model(modelInput, timestep);
         SamplerStepResult result = run.Step(output, i, x, noise);
         torch.Tensor next = ReferenceEquals(result.PrevSample, x) ? x.alias() : result.PrevSample;
-        options.Progress?.Invoke(new SamplingProgress(i, run.Timesteps.Count, t, next, result.PredOriginalSample));
+        if (options.AfterStep is { } afterStep)
+        {
+            torch.Tensor changed = afterStep(next, i);
+            next = ReferenceEquals(changed, x) ? x.alias() : changed;
+        }
+
+        options.Progress?.Invoke(new SamplingProgress(progressIndex ?? i, progressCount ?? run.Timesteps.Count, t, next,
+            result.PredOriginalSample));
         return next.MoveToOuterDisposeScope();
     }
 }

@@ -68,6 +68,20 @@ internal abstract class DiscreteTimestepRun : ISamplerRun
             result.PredOriginalSample?.MoveToOuterDisposeScope());
     }
 
+    /// <summary>alphā of step i (its timestep's), or <see cref="FinalAlphaCumprod"/> after the last step.</summary>
+    public NoiseLevel NoiseLevelAt(int stepIndex) =>
+        TimestepNoiseLevels.At(Schedule, IntTimesteps, FinalAlphaCumprod, stepIndex);
+
+    /// <inheritdoc cref="TimestepNoiseLevels.AddNoise" />
+    public torch.Tensor AddNoise(torch.Tensor original, torch.Tensor noise, int stepIndex) =>
+        TimestepNoiseLevels.AddNoise(Schedule, IntTimesteps, FinalAlphaCumprod, original, noise, stepIndex);
+
+    /// <inheritdoc cref="ISamplerRun.CanRevisitSteps" />
+    public virtual bool CanRevisitSteps => false;
+
+    /// <summary>alphā of the sample the last step returns (1 unless the sampler says otherwise).</summary>
+    protected virtual float FinalAlphaCumprod => 1f;
+
     /// <summary>The algorithm's update; tensors it creates are disposed unless returned.</summary>
     protected abstract SamplerStepResult StepCore(torch.Tensor modelOutput, int stepIndex, torch.Tensor sample,
         StepNoise noise);

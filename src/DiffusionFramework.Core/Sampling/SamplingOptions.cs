@@ -23,7 +23,28 @@ public sealed record SamplingOptions
 
     /// <summary>Wraps every model call (guidance); null calls the model directly.</summary>
     public GuidanceHook? Guidance { get; init; }
+
+    /// <summary>Applied to the sample after every step (inpainting's known-region replacement); null: none.</summary>
+    public StepHook? AfterStep { get; init; }
+
+    /// <summary>
+    /// The step the loop starts at (diffusers' <c>set_begin_index</c>): x_T is then the sample at that step's noise
+    /// level, e.g. an input noised with <see cref="ISamplerRun.AddNoise"/> for img2img. 0 .. Timesteps.Count; at
+    /// Timesteps.Count no step runs.
+    /// </summary>
+    public int BeginIndex { get; init; }
+
+    /// <summary>The noise source of a run with these options (what stochastic steps draw from); hooks that draw noise,
+    /// such as <see cref="Editing.Inpainting.ReplaceKnown"/>, take it too.</summary>
+    public StepNoise CreateStepNoise() =>
+        new(NoiseSampler ?? Noise.GaussianNoiseSampler.Instance, Generator, Conditioning);
 }
+
+/// <summary>Changes the sample a step returned before the next step sees it (e.g. inpainting's replacement).</summary>
+/// <param name="sample">The sample after step <paramref name="stepIndex"/>, at the level of step stepIndex + 1.</param>
+/// <param name="stepIndex">The step just taken.</param>
+/// <returns>The sample to continue with (a new tensor, or <paramref name="sample"/> itself).</returns>
+public delegate torch.Tensor StepHook(torch.Tensor sample, int stepIndex);
 
 /// <summary>
 /// Wraps one model call of the sampling loop, e.g. classifier-free guidance or inpainting's masked replacement.

@@ -33,7 +33,7 @@ public class GuidanceTests
         var denoiser = new FakeDenoiser();
         torch.Tensor x = torch.randn(2, 5, dtype: torch.ScalarType.Float64);
 
-        torch.Tensor guided = new ClassifierFreeGuidance(3.0).Wrap(denoiser, Conditioning.None)(x, torch.zeros(2));
+        torch.Tensor guided = new ClassifierFreeGuidance(3.0).Wrap(denoiser, Labelled(2))(x, torch.zeros(2));
 
         // ε_u + w (ε_c - ε_u) = x + 3 (2x - x) = 4x.
         Assert.True(guided.allclose(x * 4, 1e-15, 0));
@@ -81,7 +81,7 @@ public class GuidanceTests
         denoiser.Module.train();
         using ISamplerRun run = new DdimSampler().CreateRun(new SchedulerConfig(), 4);
 
-        torch.Tensor result = DiffusionSampling.Sample(run, denoiser, Conditioning.None, torch.randn(3, 2),
+        torch.Tensor result = DiffusionSampling.Sample(run, denoiser, Labelled(3), torch.randn(3, 2),
             guidance: new ClassifierFreeGuidance(2.0));
 
         Assert.Equal(8, denoiser.Calls.Count);
@@ -104,6 +104,20 @@ public class GuidanceTests
         Assert.True(a.allclose(b, 0, 0));
         Assert.True(a.allclose(expected, 0, 0));
     }
+
+    /// <summary>Guidance above 1 needs a condition to drop (class labels or a context).</summary>
+    [Fact]
+    public void GuidanceWithoutAConditionIsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            new ClassifierFreeGuidance(2.0).Wrap(new FakeDenoiser(), Conditioning.None));
+        Assert.Contains("needs a condition to drop", error.Message);
+        new ClassifierFreeGuidance(2.0).Wrap(new FakeDenoiser(), new Conditioning { Context = torch.zeros(1) });
+        new ClassifierFreeGuidance(1.0).Wrap(new FakeDenoiser(), Conditioning.None);
+    }
+
+    private static Conditioning Labelled(int batch) =>
+        new() { ClassLabels = torch.zeros(batch, dtype: torch.ScalarType.Int64) };
 
     private static double Std(double[] v)
     {

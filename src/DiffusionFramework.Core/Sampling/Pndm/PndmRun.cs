@@ -31,6 +31,14 @@ internal sealed class PndmRun(NoiseSchedule schedule, long[] timesteps, int n, P
 
     public double InitNoiseSigma => 1.0;
 
+    /// <summary>√ᾱ and √(1-ᾱ) at step <paramref name="stepIndex"/> (img2img, inpainting).</summary>
+    public NoiseLevel NoiseLevelAt(int stepIndex) =>
+        TimestepNoiseLevels.At(schedule, timesteps, settings.FinalAlphaCumprod, stepIndex);
+
+    /// <summary>diffusers' add_noise at step <paramref name="stepIndex"/>'s timestep.</summary>
+    public torch.Tensor AddNoise(torch.Tensor original, torch.Tensor noise, int stepIndex) =>
+        TimestepNoiseLevels.AddNoise(schedule, timesteps, settings.FinalAlphaCumprod, original, noise, stepIndex);
+
     public torch.Tensor ScaleModelInput(torch.Tensor sample, int stepIndex)
     {
         ArgumentNullException.ThrowIfNull(sample);

@@ -23,13 +23,14 @@ internal sealed class SamplingBenchmark(TextWriter output, Device device, int ba
         GuidanceHook passThrough = (m, x, t, _) => m(x, t);
         foreach (string name in samplers)
         {
+            int calls = ModelCalls(name, steps);
             var plain = Timing.MedianRatio(() => Loop(name, steps, model, xT, guidance: null),
-                () => BareCalls(model, xT, steps), repeats);
+                () => BareCalls(model, xT, calls), repeats);
             var wrapped = Timing.MedianRatio(() => Loop(name, steps, model, xT, passThrough),
-                () => BareCalls(model, xT, steps), repeats);
-            output.WriteLine($"  {name,-14} {(plain.NumeratorMs - plain.DenominatorMs) * 1000 / steps,8:F1} us/step" +
-                             $"  (with guidance wrapper {(wrapped.NumeratorMs - wrapped.DenominatorMs) * 1000 / steps,8:F1} us/step;" +
-                             $" bare model call {plain.DenominatorMs * 1000 / steps:F1} us)");
+                () => BareCalls(model, xT, calls), repeats);
+            output.WriteLine($"  {name,-20} {(plain.NumeratorMs - plain.DenominatorMs) * 1000 / calls,8:F1} us/call" +
+                             $"  (with guidance wrapper {(wrapped.NumeratorMs - wrapped.DenominatorMs) * 1000 / calls,8:F1} us/call;" +
+                             $" bare model call {plain.DenominatorMs * 1000 / calls:F1} us; {calls} calls)");
         }
     }
 
@@ -39,13 +40,14 @@ internal sealed class SamplingBenchmark(TextWriter output, Device device, int ba
         using Tensor xT = randn(batch, features, device: device);
         using BenchDenoiser denoiser = BenchDenoiser.Calibrate(xT, targetMs, device);
         Func<Tensor, Tensor, Tensor> model = (x, t) => denoiser.forward(x, t);
-        output.WriteLine($"Run time / {steps} bare forward calls (median of {repeats} alternating pairs):");
+        output.WriteLine($"Run time / as many bare forward calls as the run makes ({steps} steps, median of {repeats} alternating pairs):");
         foreach (string name in samplers)
         {
+            int calls = ModelCalls(name, steps);
             var r = Timing.MedianRatio(() => Loop(name, steps, model, xT, guidance: null),
-                () => BareCalls(model, xT, steps), repeats);
-            output.WriteLine($"  {name,-14} {r.NumeratorMs:F1} ms / {r.DenominatorMs:F1} ms = {r.Ratio:F4}" +
-                             $"  (denoiser {r.DenominatorMs / steps:F2} ms/call)");
+                () => BareCalls(model, xT, calls), repeats);
+            output.WriteLine($"  {name,-20} {r.NumeratorMs:F1} ms / {r.DenominatorMs:F1} ms = {r.Ratio:F4}" +
+                             $"  (denoiser {r.DenominatorMs / calls:F2} ms/call, {calls} calls)");
         }
     }
 
@@ -64,6 +66,12 @@ internal sealed class SamplingBenchmark(TextWriter output, Device device, int ba
             if (r < runs)
                 Loop(sampler, steps, model, xT, guidance: null);
         }
+    }
+
+    private int ModelCalls(string name, int steps)
+    {
+        using ISamplerRun run = SamplerRegistry.BuiltIn.CreateRun(name, _config, steps);
+        return run.Timesteps.Count;
     }
 
     private void Loop(string name, int steps, Func<Tensor, Tensor, Tensor> model, Tensor xT, GuidanceHook? guidance)

@@ -16,9 +16,10 @@ public static class BenchCommand
         var targetMs = new Option<double>("--denoiser-ms") { Description = "Cost of one call of the benchmark denoiser.", DefaultValueFactory = _ => 10.0 };
         var memorySteps = new Option<int>("--memory-steps") { Description = "Steps of the memory test.", DefaultValueFactory = _ => 10_000 };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (the median is reported).", DefaultValueFactory = _ => 5 };
+        var samplerList = new Option<string?>("--samplers") { Description = "Comma-separated samplers to measure (default: all)." };
         var command = new Command("bench", "Measure the engine's cost per sampling step, run time over bare model calls, and memory across many steps.")
         {
-            device, batch, steps, targetMs, memorySteps, repeats,
+            device, batch, steps, targetMs, memorySteps, repeats, samplerList,
         };
         command.SetAction(parse => CliApp.Guard(context, () =>
         {
@@ -27,7 +28,10 @@ public static class BenchCommand
                 throw new ArgumentException("--steps, --batch and --repeats must be at least 1.");
             var bench = new SamplingBenchmark(context.Out, CommonOptions.ResolveDevice(parse.GetValue(device)!),
                 parse.GetValue(batch), features: 2);
-            IReadOnlyList<string> samplers = SamplerRegistry.BuiltIn.Names;
+            IReadOnlyList<string> samplers = parse.GetValue(samplerList) is { } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(n => SamplerRegistry.BuiltIn.Get(n).Name).ToArray()
+                : SamplerRegistry.BuiltIn.Names;
             bench.EngineOverhead(samplers, n, parse.GetValue(repeats));
             bench.RunOverBareRatio(samplers, n, parse.GetValue(targetMs), parse.GetValue(repeats));
             bench.MemoryOverSteps(samplers.Contains("ddim") ? "ddim" : samplers[0], n, parse.GetValue(memorySteps));

@@ -20,4 +20,15 @@ public static class SamplerGuards
                 nameof(numInferenceSteps));
         }
     }
+
+    /// <summary>Multistep runs keep history between steps, so they must be stepped in order.</summary>
+    /// <exception cref="InvalidOperationException">A step other than the next one was asked for.</exception>
+    public static void RequireNextStep(string sampler, int? expected, int stepIndex)
+    {
+        if (expected is { } next && stepIndex != next)
+        {
+            throw new InvalidOperationException(
+                $"{sampler} run: steps must be taken in order; expected step {next}, got {stepIndex}.");
+        }
+    }
 }

@@ -56,11 +56,7 @@ internal abstract class VpSolverRun : ISigmaSpaceRun
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(noise);
         CheckIndex(stepIndex);
-        if (_nextStep is { } expected && stepIndex != expected)
-        {
-            throw new InvalidOperationException(
-                $"{_solver} run: steps must be taken in order; expected step {expected}, got {stepIndex}.");
-        }
+        SamplerGuards.RequireNextStep(_solver, _nextStep, stepIndex);
 
         using var scope = torch.NewDisposeScope();
         SamplerStepResult result = StepCore(modelOutput, stepIndex, sample, noise);

@@ -31,11 +31,7 @@ internal sealed class LmsSamplerRun(SigmaSchedule grid, PredictionType predictio
     protected override SamplerStepResult StepCore(torch.Tensor modelOutput, int stepIndex, torch.Tensor sample,
         StepNoise noise)
     {
-        if (_nextStep is { } expected && stepIndex != expected)
-        {
-            throw new InvalidOperationException(
-                $"LMS run: steps must be taken in order; expected step {expected}, got {stepIndex}.");
-        }
+        SamplerGuards.RequireNextStep("LMS", _nextStep, stepIndex);
 
         // 1. Denoised D(x; σ_i) and the derivative d_i, remembered with the previous order - 1.
         float sigma = Grid.Sigmas[stepIndex];

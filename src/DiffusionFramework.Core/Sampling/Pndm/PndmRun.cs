@@ -51,11 +51,7 @@ internal sealed class PndmRun(NoiseSchedule schedule, long[] timesteps, int n, P
         ArgumentNullException.ThrowIfNull(modelOutput);
         ArgumentNullException.ThrowIfNull(sample);
         CheckIndex(stepIndex);
-        if (_nextStep is { } expected && stepIndex != expected)
-        {
-            throw new InvalidOperationException(
-                $"PNDM run: steps must be taken in order; expected step {expected}, got {stepIndex}.");
-        }
+        SamplerGuards.RequireNextStep("PNDM", _nextStep, stepIndex);
 
         using var scope = torch.NewDisposeScope();
         long t = timesteps[stepIndex];

@@ -1,4 +1,7 @@
 using DiffusionFramework.Cli;
+using DiffusionFramework.Core.Devices;
+
+OneDnnIsaLimit.Apply(); // before any torch call (see OneDnnIsaLimit)
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

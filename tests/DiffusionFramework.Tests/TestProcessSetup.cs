@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DiffusionFramework.Core.Devices;
 using TorchSharp;
 
 namespace DiffusionFramework.Tests;
@@ -12,5 +13,9 @@ internal static class TestProcessSetup
     /// other tests run ops is a race. Set here once instead of per test.
     /// </summary>
     [ModuleInitializer]
-    internal static void UseOneIntraOpThread() => torch.set_num_threads(1);
+    internal static void UseOneIntraOpThread()
+    {
+        OneDnnIsaLimit.Apply(); // before libtorch initialises its CPU backend (see OneDnnIsaLimit)
+        torch.set_num_threads(1);
+    }
 }

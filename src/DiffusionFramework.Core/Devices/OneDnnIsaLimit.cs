@@ -5,31 +5,36 @@ using System.Runtime.Intrinsics.X86;
 namespace DiffusionFramework.Core.Devices;
 
 /// <summary>
-/// Works around wrong CPU convolutions of the oneDNN bundled with libtorch 2.10 (TorchSharp 0.107): on an AVX-512
-/// machine (seen on AMD EPYC with AVX-512) some shapes, e.g. Conv1d 24 → 16 channels, kernel 3, return arbitrary
-/// values (often NaN) on their first call and differ between calls. Limiting oneDNN to AVX2 kernels makes them exact.
+/// Works around wrong CPU convolutions of the oneDNN bundled with libtorch 2.10 (TorchSharp 0.107), seen on an AMD EPYC
+/// with AVX-512: with AVX-512 kernels some shapes (Conv1d 24 → 16 channels, kernel 3) return arbitrary values, often
+/// NaN, on their first call; with AVX2 kernels the input gradient of a 64 → 1 channel 3×3 convolution is wrong (NaN
+/// from batch 32). With AVX (and SSE4.1) kernels every case matches float64. So oneDNN is limited to AVX.
 /// </summary>
 /// <remarks>
-/// Runs once when the engine assembly loads, before any engine network runs. It sets <c>ONEDNN_MAX_CPU_ISA=AVX2</c>
-/// in the native environment (oneDNN reads it when it first dispatches a kernel) unless the user already set
+/// oneDNN reads the limit when libtorch first initialises its CPU backend (any torch call, e.g. set_num_threads), so
+/// hosts call <see cref="Apply"/> first thing; the engine also calls it when its assembly loads. It sets <c>ONEDNN_MAX_CPU_ISA=AVX</c>
+/// in the native environment unless the user already set
 /// <c>ONEDNN_MAX_CPU_ISA</c> or <c>DNNL_MAX_CPU_ISA</c>; a user who wants AVX-512 kernels can set either to
-/// <c>ALL</c>. Only on Linux x64 CPUs with AVX-512: elsewhere nothing changes.
+/// <c>ALL</c> (tests/DiffusionFramework.Tests/Networks/ConvolutionCorrectnessTests then shows whether that machine
+/// computes correctly). Only on Linux x64 CPUs with AVX2: elsewhere nothing changes.
 /// </remarks>
-internal static class OneDnnIsaLimit
+public static class OneDnnIsaLimit
 {
-    internal const string Variable = "ONEDNN_MAX_CPU_ISA";
+    /// <summary>The environment variable oneDNN reads.</summary>
+    public const string Variable = "ONEDNN_MAX_CPU_ISA";
 
 #pragma warning disable CA2255 // A library initializer on purpose: it must run before the engine's first convolution.
+    /// <summary>Sets the limit unless the user set one; idempotent. Call before the first torch call of the process.</summary>
     [ModuleInitializer]
-    internal static void Apply()
+    public static void Apply()
     {
-        if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported)
+        if (!OperatingSystem.IsLinux() || !Avx2.IsSupported)
             return;
         if (Environment.GetEnvironmentVariable(Variable) is not null
             || Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null)
             return;
         // .NET's Environment.SetEnvironmentVariable does not reach the native environment on Unix: call libc.
-        _ = setenv(Variable, "AVX2", 0);
+        _ = setenv(Variable, "AVX", 0);
     }
 #pragma warning restore CA2255
 

@@ -14,5 +14,6 @@ public sealed class ImagePlugin : IDiffusionPlugin
     public void ConfigureServices(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<IDiffusionTask, Evaluation.TrainClassifierTask>();
     }
 }

@@ -111,14 +111,18 @@ public static class CliApp
             Recursive = true,
             Arity = ArgumentArity.ZeroOrMore,
         });
-        root.Subcommands.Add(PluginsCommand.Create(context));
+        var tasks = new PluginTaskCommands(context);
+        root.Subcommands.Add(PluginsCommand.Create(context, tasks));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
+        root.Subcommands.Add(Img2ImgCommand.Create(context));
+        root.Subcommands.Add(InpaintCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        tasks.AddTo(root);
         return root;
     }
 }

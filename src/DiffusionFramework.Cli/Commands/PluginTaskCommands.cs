@@ -13,7 +13,7 @@ namespace DiffusionFramework.Cli.Commands;
 public sealed partial class PluginTaskCommands(CliContext context)
 {
     /// <summary>Option names the host itself uses on every command.</summary>
-    private static readonly string[] HostOptions = [CliApp.PluginsOption[2..], CliApp.DisablePluginOption[2..], "help"];
+    private static readonly string[] HostOptions = [CliApp.PluginsOption[2..], CliApp.DisablePluginOption[2..], CliApp.ThreadsOption[2..], "help"];
 
     private readonly List<(IDiffusionTask Task, string Reason)> _refused = [];
 

@@ -1,4 +1,5 @@
 using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +8,7 @@ namespace Points2d.Network;
 
 /// <summary>
 /// A small MLP denoiser for 2-D points: h = SiLU(input_proj(x) + time_embedding(γ(t))), then <c>layers</c> times
-/// h = SiLU(hidden[i](h)), and out = output_proj(h); γ is the sinusoidal embedding of <see cref="SinusoidalEmbedding"/>
+/// h = SiLU(hidden[i](h)), and out = output_proj(h); γ is the sinusoidal embedding of <see cref="SinusoidalTimestepEmbedding"/>
 /// with diffusers UNet2DModel's settings (flip_sin_to_cos = true, freq_shift = 0).
 /// </summary>
 /// <remarks>State-dict keys: time_embedding.linear_{1,2}.{weight,bias}, input_proj.*, hidden.{i}.*, output_proj.*.</remarks>
@@ -54,7 +55,7 @@ public sealed class MlpDenoiser : nn.Module<Tensor, Tensor, Tensor>, IDenoiser
             throw new ArgumentException(
                 $"timestep must have shape [{sample.shape[0]}], got [{string.Join(", ", timestep.shape)}]", nameof(timestep));
         using var scope = NewDisposeScope();
-        Tensor gamma = SinusoidalEmbedding.Embed(timestep, timeEmbeddingDim, flipSinToCos: true, downscaleFreqShift: 0);
+        Tensor gamma = SinusoidalTimestepEmbedding.Embed(timestep, timeEmbeddingDim, flipSinToCos: true, downscaleFreqShift: 0);
         Tensor h = nn.functional.silu(input_proj.forward(sample) + time_embedding.forward(gamma.to(sample.dtype)));
         foreach (Linear layer in hidden)
             h = nn.functional.silu(layer.forward(h));

@@ -91,31 +91,6 @@ public class DenoiserTests
         Assert.Equal([2L], Modality.SampleShape(json));
     }
 
-    [Theory]
-    [InlineData(8, false, 1.0)]
-    [InlineData(8, true, 0.0)]
-    [InlineData(7, true, 0.0)]
-    public void SinusoidalEmbeddingMatchesTheDiffusersFormula(int dim, bool flip, double shift)
-    {
-        using var scope = NewDisposeScope();
-        double[] timesteps = [0, 1, 17.5, 999];
-        float[] actual = SinusoidalEmbedding.Embed(tensor(timesteps.Select(t => (float)t).ToArray()), dim, flip, shift)
-            .data<float>().ToArray();
-        int half = dim / 2;
-        for (int b = 0; b < timesteps.Length; b++)
-        {
-            for (int i = 0; i < half; i++)
-            {
-                double omega = Math.Exp(-Math.Log(10_000) * i / (half - shift));
-                double sin = Math.Sin(timesteps[b] * omega), cos = Math.Cos(timesteps[b] * omega);
-                Assert.Equal(flip ? cos : sin, actual[b * dim + i], 1e-3);
-                Assert.Equal(flip ? sin : cos, actual[b * dim + half + i], 1e-3);
-            }
-            if (dim % 2 == 1)
-                Assert.Equal(0f, actual[b * dim + dim - 1]);
-        }
-    }
-
     [Fact]
     public void WrongInputShapesAreRejected()
     {

@@ -1,0 +1,57 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionFramework.Core.Networks;
+
+/// <summary>Factories shared by the network blocks: N-d convolutions, group norms and zero initialisation.</summary>
+internal static class Layers
+{
+    /// <summary>A <paramref name="dims"/>-d convolution (Conv1d or Conv2d) with a square kernel.</summary>
+    public static nn.Module<Tensor, Tensor> Conv(int dims, long inChannels, long outChannels, long kernelSize,
+        Device? device, long stride = 1, long padding = 0) => dims switch
+    {
+        1 => nn.Conv1d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, device: device),
+        2 => nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, device: device),
+        _ => throw new ArgumentOutOfRangeException(nameof(dims), dims, "dims must be 1 or 2"),
+    };
+
+    /// <summary>A 3-wide (3×3) convolution that keeps the spatial size.</summary>
+    public static nn.Module<Tensor, Tensor> Conv3(int dims, long inChannels, long outChannels, Device? device) =>
+        Conv(dims, inChannels, outChannels, 3, device, padding: 1);
+
+    /// <summary>
+    /// Group normalisation over <paramref name="channels"/> with γ = 1 and β = 0; <paramref name="groups"/> must divide it.
+    /// </summary>
+    /// <remarks>TorchSharp 0.107's GroupNorm leaves γ and β uninitialised (arbitrary memory), so they are set here.</remarks>
+    public static nn.Module<Tensor, Tensor> GroupNorm(int groups, long channels, Device? device)
+    {
+        if (groups < 1 || channels % groups != 0)
+            throw new ArgumentException(
+                $"norm_groups: {groups} groups do not divide {channels} channels; choose norm_groups dividing every channel count");
+        TorchSharp.Modules.GroupNorm norm = nn.GroupNorm(groups, channels, eps: 1e-5, device: device);
+        using (no_grad())
+        {
+            norm.weight!.fill_(1);
+            norm.bias!.zero_();
+        }
+        return norm;
+    }
+
+    /// <summary>Sets every parameter of <paramref name="module"/> to zero, as ADM's <c>zero_module</c>.</summary>
+    public static T Zeroed<T>(T module) where T : nn.Module
+    {
+        using (no_grad())
+        {
+            foreach (TorchSharp.Modules.Parameter parameter in module.parameters())
+                parameter.zero_();
+        }
+        return module;
+    }
+
+    /// <summary>Reshapes a per-sample vector [B, C] to [B, C, 1, …] so that it broadcasts over <paramref name="dims"/> axes.</summary>
+    public static Tensor AppendSpatial(Tensor vector, int dims) =>
+        dims == 1 ? vector.unsqueeze(-1) : vector.unsqueeze(-1).unsqueeze(-1);
+
+    /// <summary>Writes a shape as "[2, 3, 8]" for error messages.</summary>
+    public static string Shape(Tensor tensor) => $"[{string.Join(", ", tensor.shape)}]";
+}

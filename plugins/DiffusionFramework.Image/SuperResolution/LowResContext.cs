@@ -24,7 +24,7 @@ public static class LowResContext
     }
 
     /// <summary>
-    /// Bicubic upsampling by <paramref name="scale"/> (PyTorch's cubic convolution, a = -0.75, half-pixel centres),
+    /// Bicubic upsampling by <paramref name="scale"/> (cubic convolution, Keys 1981, with PyTorch's a = -0.75 and half-pixel centres),
     /// clamped to [-1, 1] against the filter's overshoot.
     /// </summary>
     public static Tensor Upsample(Tensor lowRes, int scale)

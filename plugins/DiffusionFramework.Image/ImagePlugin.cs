@@ -16,5 +16,6 @@ public sealed class ImagePlugin : IDiffusionPlugin
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModality, ImageModality>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, Tasks.UpscaleTask>());
     }
 }

@@ -38,6 +38,15 @@ public interface IModality
     /// <summary>Conditioning for generating <paramref name="batchSize"/> samples (e.g. class labels from options).</summary>
     Conditioning SamplingConditioning(int batchSize, IReadOnlyDictionary<string, string> options, torch.Device device);
 
+    /// <summary>
+    /// Conditioning for generating <paramref name="batchSize"/> samples with the model of <paramref name="networkConfig"/>:
+    /// a modality whose conditioning depends on the model (how many classes it has, whether it is conditional at all)
+    /// overrides this; the default ignores the configuration. Hosts that have loaded a model call this overload. Added in
+    /// contract 1.1.
+    /// </summary>
+    Conditioning SamplingConditioning(int batchSize, IReadOnlyDictionary<string, string> options,
+        JsonObject networkConfig, torch.Device device) => SamplingConditioning(batchSize, options, device);
+
     /// <summary>Quality measures for samples of a model with <paramref name="networkConfig"/> (e.g. against the
     /// distribution or dataset that configuration trains on).</summary>
     IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig);

@@ -104,7 +104,7 @@ public sealed class GenerationOptions
             var batches = contextTensor is null ? inputs
                 : [.. inputs, ($"--context {string.Join(", ", ContextFiles)}", contextTensor.shape[0])];
             int count = InputBatches.ResolveCount(Count, DefaultCount, batches);
-            Conditioning conditioning = model.Modality.SamplingConditioning(count, Settings, model.Device);
+            Conditioning conditioning = model.Modality.SamplingConditioning(count, Settings, model.NetworkConfig, model.Device);
             if (contextTensor is not null)
                 conditioning = conditioning with { Context = contextTensor.expand([count, .. contextTensor.shape[1..]]) };
             if (GuidanceScale > 1 && conditioning.ClassLabels is null && conditioning.Context is null)

@@ -29,12 +29,12 @@ public sealed class CliPluginTaskTests(TrainedRunFixture run) : IDisposable
     {
         CliResult result = CliRunner.Run("test-options", "--target", "t.bin", "--plugins", TaskPlugin);
         Assert.True(result.ExitCode == 0, result.ToString());
-        // Two tasks registered; the services are the host's.
-        Assert.Equal(["code=0", "mode=fast", "target=t.bin", "services: 2"], result.OutLines);
+        // The test plugin's two tasks and the image plugin's upscale; the services are the host's.
+        Assert.Equal(["code=0", "mode=fast", "target=t.bin", "services: 3"], result.OutLines);
 
         CliResult all = CliRunner.Run("test-options", "--target", "t", "--note", "n", "--mode", "slow", "--code", "5", "--plugins", TaskPlugin);
         Assert.Equal(5, all.ExitCode);
-        Assert.Equal(["code=5", "mode=slow", "note=n", "target=t", "services: 2"], all.OutLines);
+        Assert.Equal(["code=5", "mode=slow", "note=n", "target=t", "services: 3"], all.OutLines);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace DiffusionFramework.Core.Sampling;
 /// (karras | exponential), <c>rho</c> (7), <c>prediction_type</c> (epsilon | v_prediction),
 /// <c>final_sigmas_type</c> (zero | sigma_min), <c>num_train_timesteps</c> (1000; only bounds the step count).
 /// Churn comes from <see cref="SamplerRunOptions.SChurn"/> and its siblings (default 0: deterministic).
-/// x_T = √(σ_max² + 1)·ε, as diffusers' <c>init_noise_sigma</c>.
+/// x_T = √(σ_max² + 1)·ε, as diffusers' <c>init_noise_sigma</c>. It is meant for models trained with EDM
+/// preconditioning: a model trained on DDPM timesteps runs, but sees c_noise ≈ -1.6 … 1.1 as its timestep.
 /// </remarks>
 public sealed class EdmEulerSampler : ISampler
 {

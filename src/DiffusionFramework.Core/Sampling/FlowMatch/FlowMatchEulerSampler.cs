@@ -17,9 +17,9 @@ namespace DiffusionFramework.Core.Sampling;
 /// runs it with any velocity model. A config <c>prediction_type</c> other than "flow_prediction" is rejected.</para>
 /// <para>Config keys: <c>num_train_timesteps</c>, <c>shift</c>, <c>use_dynamic_shifting</c> with
 /// <c>time_shift_type</c> (μ from <see cref="SamplerRunOptions.Mu"/>, see <see cref="ResolutionShift"/>),
-/// <c>shift_terminal</c>, <c>use_karras_sigmas</c>, <c>use_exponential_sigmas</c>, <c>invert_sigmas</c>,
-/// <c>stochastic_sampling</c> (x_{i+1} = (1 - σ_{i+1}) x̂0 + σ_{i+1} ε, float32 noise). Not supported:
-/// <c>use_beta_sigmas</c>, custom sigmas/timesteps, per-token timesteps. x_T = ε (init_noise_sigma 1); img2img noises
+/// <c>shift_terminal</c>, <c>use_karras_sigmas</c>, <c>use_exponential_sigmas</c>, <c>use_beta_sigmas</c>,
+/// <c>invert_sigmas</c>, <c>stochastic_sampling</c> (x_{i+1} = (1 - σ_{i+1}) x̂0 + σ_{i+1} ε, float32 noise). Not
+/// supported: custom sigmas/timesteps, per-token timesteps. x_T = ε (init_noise_sigma 1); img2img noises
 /// with (1 - σ) x0 + σ ε (diffusers' <c>scale_noise</c>).</para>
 /// </remarks>
 public sealed class FlowMatchEulerSampler : ISampler

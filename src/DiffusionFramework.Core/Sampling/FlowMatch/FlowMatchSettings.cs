@@ -5,13 +5,13 @@ namespace DiffusionFramework.Core.Sampling;
 /// <summary>
 /// The checked config of a flow-matching run with diffusers' <c>FlowMatchEulerDiscreteScheduler</c> defaults:
 /// T = 1000, shift 1, no dynamic shifting (μ is null then), time_shift_type exponential, no terminal stretch, no
-/// respacing, not inverted, deterministic.
+/// respacing ("karras", "exponential" or "beta" otherwise), not inverted, deterministic.
 /// </summary>
 internal sealed record FlowMatchSettings(int NumTrainTimesteps, double Shift, double? Mu, bool LinearTimeShift,
     double? ShiftTerminal, string? Respacing, bool InvertSigmas, bool Stochastic)
 {
     /// <summary>Reads and checks <paramref name="config"/> and μ.</summary>
-    /// <exception cref="ArgumentException">A prediction type other than flow_prediction, beta or two respacings,
+    /// <exception cref="ArgumentException">A prediction type other than flow_prediction, two respacings,
     /// dynamic shifting without μ, or a shift, μ or shift_terminal out of range; the message names the key.</exception>
     public static FlowMatchSettings From(SchedulerConfig config, SamplerRunOptions? options, string sampler)
     {
@@ -21,16 +21,12 @@ internal sealed record FlowMatchSettings(int NumTrainTimesteps, double Shift, do
                                         $"predicts; prediction_type \"{prediction}\" is not supported.");
         }
 
-        if (config.UseBetaSigmas == true)
+        string[] respacings = [.. new[] { ("karras", config.UseKarrasSigmas), ("exponential", config.UseExponentialSigmas),
+            ("beta", config.UseBetaSigmas) }.Where(r => r.Item2 == true).Select(r => r.Item1)];
+        if (respacings.Length > 1)
         {
-            throw new ArgumentException(
-                $"sampler {sampler}: use_beta_sigmas is not supported; use use_karras_sigmas or use_exponential_sigmas.");
-        }
-
-        if (config.UseKarrasSigmas == true && config.UseExponentialSigmas == true)
-        {
-            throw new ArgumentException(
-                $"sampler {sampler}: only one of use_karras_sigmas and use_exponential_sigmas can be set.");
+            throw new ArgumentException($"sampler {sampler}: only one of use_karras_sigmas, use_exponential_sigmas and " +
+                                        "use_beta_sigmas can be set.");
         }
 
         bool linear = (config.TimeShiftType ?? "exponential") == "linear";
@@ -46,9 +42,8 @@ internal sealed record FlowMatchSettings(int NumTrainTimesteps, double Shift, do
             throw new ArgumentException($"sampler {sampler}: shift_terminal must lie in [0, 1), got {terminal}.");
         }
 
-        string? respacing = config.UseKarrasSigmas == true ? "karras" : config.UseExponentialSigmas == true ? "exponential" : null;
         return new FlowMatchSettings(config.NumTrainTimesteps ?? 1000, shift, mu, linear, config.ShiftTerminal,
-            respacing, config.InvertSigmas == true, config.StochasticSampling == true);
+            respacings.FirstOrDefault(), config.InvertSigmas == true, config.StochasticSampling == true);
     }
 
     private static double RequireMu(double? mu, bool linear, string sampler)

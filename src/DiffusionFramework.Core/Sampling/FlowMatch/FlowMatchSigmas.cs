@@ -7,7 +7,7 @@ namespace DiffusionFramework.Core.Sampling;
 /// x_σ = (1 - σ) x0 + σ ε (Esser et al. 2024, "Scaling Rectified Flow Transformers", arXiv 2403.03206): N levels
 /// evenly spaced between the (shifted) training σ_max and σ_min, then in double the shift σ' = sσ / (1 + (s - 1)σ)
 /// (eq. 23) or, with dynamic shifting, e^μ / (e^μ + 1/σ - 1) ("exponential") or μ / (μ + 1/σ - 1) ("linear");
-/// optionally stretched to end at <c>shift_terminal</c>, respaced (Karras or exponential), rounded to float32,
+/// optionally stretched to end at <c>shift_terminal</c>, respaced (Karras, exponential or beta), rounded to float32,
 /// optionally inverted (1 - σ) and closed with σ = 0 (1 when inverted). Timesteps are σ·T in float32.
 /// </summary>
 internal static class FlowMatchSigmas
@@ -34,6 +34,7 @@ internal static class FlowMatchSigmas
         {
             "karras" => SigmaSpacing.KarrasSigmas(n, sigmas[^1], sigmas[0]),
             "exponential" => SigmaSpacing.ExponentialSigmas(n, sigmas[^1], sigmas[0]),
+            "beta" => SigmaSpacing.BetaSigmas(n, sigmas[^1], sigmas[0]),
             _ => sigmas,
         };
         float[] grid = Array.ConvertAll(sigmas, s => settings.InvertSigmas ? 1f - (float)s : (float)s);

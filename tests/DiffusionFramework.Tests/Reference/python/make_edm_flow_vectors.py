@@ -17,6 +17,7 @@ import os
 import sys
 
 import numpy as np
+import scipy.stats
 import torch
 
 SHAPE = (2, 3, 4, 4)
@@ -95,9 +96,8 @@ class FlowMatchEuler:
                  max_shift=1.15, base_image_seq_len=256, max_image_seq_len=4096, invert_sigmas=False,
                  shift_terminal=None, use_karras_sigmas=False, use_exponential_sigmas=False, use_beta_sigmas=False,
                  time_shift_type="exponential", stochastic_sampling=False):
-        if use_beta_sigmas:
-            raise ValueError("beta sigmas are not transcribed")
-        if sum([use_karras_sigmas, use_exponential_sigmas]) > 1 or time_shift_type not in ("exponential", "linear"):
+        if sum([use_karras_sigmas, use_exponential_sigmas, use_beta_sigmas]) > 1 or \
+                time_shift_type not in ("exponential", "linear"):
             raise ValueError("bad config")
         self.config = dict(num_train_timesteps=num_train_timesteps, shift=shift,
                            use_dynamic_shifting=use_dynamic_shifting, base_shift=base_shift, max_shift=max_shift,
@@ -135,6 +135,9 @@ class FlowMatchEuler:
             sig = (hi ** (1 / rho) + ramp * (lo ** (1 / rho) - hi ** (1 / rho))) ** rho
         elif c["use_exponential_sigmas"]:
             sig = np.exp(np.linspace(math.log(sig[0].item()), math.log(sig[-1].item()), n))
+        elif c["use_beta_sigmas"]:
+            lo, hi = sig[-1].item(), sig[0].item()
+            sig = np.array([lo + (scipy.stats.beta.ppf(q, 0.6, 0.6) * (hi - lo)) for q in 1 - np.linspace(0, 1, n)])
         sig = torch.from_numpy(sig).to(dtype=torch.float32)
         ts = sig * T
         if c["invert_sigmas"]:
@@ -269,6 +272,7 @@ def flow_cases():
         ("shift3_terminal0.1", {"shift": 3.0, "shift_terminal": 0.1}, {}),
         ("shift3_karras", {"shift": 3.0, "use_karras_sigmas": True}, {}),
         ("shift1_exponential", {"shift": 1.0, "use_exponential_sigmas": True}, {}),
+        ("shift3_beta", {"shift": 3.0, "use_beta_sigmas": True}, {}),
     ]
     cases = []
     for variant, o, ts_kwargs in variants:
@@ -324,8 +328,8 @@ def write(folder, cls, cases):
     }
     path = os.path.join(folder, f"sampling_{cls.name}.json.gz")
     tmp = path + ".tmp"
-    with gzip.open(tmp, "wt", encoding="utf-8") as f:
-        json.dump(doc, f, allow_nan=False)
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
+        f.write(json.dumps(doc, allow_nan=False).encode("utf-8"))
     os.replace(tmp, path)
     print(f"{path}: {len(cases)} cases")
 

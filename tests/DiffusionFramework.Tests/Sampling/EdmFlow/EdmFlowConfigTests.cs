@@ -60,7 +60,7 @@ public class EdmFlowConfigTests
     {
         { "dynamic shifting without mu", """{"use_dynamic_shifting": true}""", null, "SamplerRunOptions.Mu" },
         { "epsilon prediction", """{"prediction_type": "epsilon"}""", null, "prediction_type \"epsilon\"" },
-        { "beta sigmas", """{"use_beta_sigmas": true}""", null, "use_beta_sigmas" },
+        { "karras and beta sigmas", """{"use_beta_sigmas": true, "use_karras_sigmas": true}""", null, "use_beta_sigmas" },
         { "two respacings", """{"use_karras_sigmas": true, "use_exponential_sigmas": true}""", null, "use_karras_sigmas" },
         { "terminal at 1", """{"shift_terminal": 1.0}""", null, "shift_terminal" },
         { "zero shift", """{"shift": 0.0}""", null, "shift" },

@@ -24,6 +24,22 @@ public class EdmFlowReferenceTests(ITestOutputHelper output)
     [MemberData(nameof(FlowIds))]
     public void FlowMatchEulerMatchesDiffusers(string id) => Check("FlowMatchEulerDiscreteScheduler", id);
 
+    /// <summary>The same cases with float32 samples stay within 4 × the reference's own float32 rerun error.</summary>
+    [Theory]
+    [MemberData(nameof(EdmIds))]
+    public void EdmEulerFloat32RunsStayWithinFloat32Error(string id) => CheckFloat32("EDMEulerScheduler", id);
+
+    [Theory]
+    [MemberData(nameof(FlowIds))]
+    public void FlowMatchEulerFloat32RunsStayWithinFloat32Error(string id) =>
+        CheckFloat32("FlowMatchEulerDiscreteScheduler", id);
+
+    private static void CheckFloat32(string schedulerClass, string id)
+    {
+        SamplingCase c = ReferenceCases.Sampling(schedulerClass, id);
+        EulerAndDpmSolverFloat32Tests.AssertWithinFloat32Error(SamplerRegistry.BuiltIn.Get(schedulerClass), c);
+    }
+
     private void Check(string schedulerClass, string id)
     {
         SamplingCase c = ReferenceCases.Sampling(schedulerClass, id);

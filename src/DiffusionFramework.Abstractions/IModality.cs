@@ -44,6 +44,13 @@ public interface IModality
 
     /// <summary>Writes generated samples as files.</summary>
     ISampleWriter Writer { get; }
+
+    /// <summary>
+    /// Reads the modality's files (img2img and inpainting inputs, masks, context) into tensors, or null when the
+    /// modality reads none; img2img, inpaint and <c>--context</c> need it. Added in contract 1.1: modalities built
+    /// against 1.0 have none.
+    /// </summary>
+    ISampleReader? Reader => null;
 }
 
 /// <summary>Training settings a modality suggests for its default network.</summary>

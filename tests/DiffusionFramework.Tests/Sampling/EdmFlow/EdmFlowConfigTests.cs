@@ -1,10 +1,9 @@
 using DiffusionFramework.Core.Sampling;
 using DiffusionFramework.Core.Schedules;
-using DiffusionFramework.Tests.Cli;
 
 namespace DiffusionFramework.Tests.Sampling.EdmFlow;
 
-/// <summary>Registration, listing and the checks both samplers make before any work.</summary>
+/// <summary>Registration and the checks both samplers make before any work.</summary>
 public class EdmFlowConfigTests
 {
     [Theory]
@@ -14,17 +13,6 @@ public class EdmFlowConfigTests
     [InlineData("flow_euler", "flow_euler")]
     public void RegisteredUnderTheirDiffusersNames(string query, string name) =>
         Assert.Equal(name, SamplerRegistry.BuiltIn.Get(query).Name);
-
-    [Theory]
-    [InlineData("edm_euler", "EDMEulerScheduler", "v_prediction")]
-    [InlineData("flow_euler", "FlowMatchEulerDiscreteScheduler", "deterministic")]
-    public void ListedByTheSamplersCommand(string name, string alias, string detail)
-    {
-        CliResult result = CliRunner.Succeed("samplers");
-        string line = Assert.Single(result.OutLines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0] == name);
-        Assert.Contains(alias, line);
-        Assert.Contains(detail, line);
-    }
 
     [Theory]
     [InlineData("""{"sigma_schedule": "linear"}""", "sigma_schedule")]

@@ -1,5 +1,6 @@
 using DiffusionFramework.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DiffusionFramework.Image;
 
@@ -14,5 +15,8 @@ public sealed class ImagePlugin : IDiffusionPlugin
     public void ConfigureServices(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModality, ImageModality>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, Tasks.UpscaleTask>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, Evaluation.TrainClassifierTask>());
     }
 }

@@ -82,4 +82,7 @@ public sealed class Points2dModality : IModality
 
     /// <inheritdoc />
     public ISampleWriter Writer { get; } = new PointsSampleWriter();
+
+    /// <summary>Reads CSV files of points and masks for img2img and inpainting (<see cref="PointsSampleReader"/>).</summary>
+    public ISampleReader? Reader { get; } = new PointsSampleReader();
 }

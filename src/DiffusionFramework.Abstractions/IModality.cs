@@ -38,12 +38,28 @@ public interface IModality
     /// <summary>Conditioning for generating <paramref name="batchSize"/> samples (e.g. class labels from options).</summary>
     Conditioning SamplingConditioning(int batchSize, IReadOnlyDictionary<string, string> options, torch.Device device);
 
+    /// <summary>
+    /// Conditioning for generating <paramref name="batchSize"/> samples with the model of <paramref name="networkConfig"/>:
+    /// a modality whose conditioning depends on the model (how many classes it has, whether it is conditional at all)
+    /// overrides this; the default ignores the configuration. Hosts that have loaded a model call this overload. Added in
+    /// contract 1.1.
+    /// </summary>
+    Conditioning SamplingConditioning(int batchSize, IReadOnlyDictionary<string, string> options,
+        JsonObject networkConfig, torch.Device device) => SamplingConditioning(batchSize, options, device);
+
     /// <summary>Quality measures for samples of a model with <paramref name="networkConfig"/> (e.g. against the
     /// distribution or dataset that configuration trains on).</summary>
     IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig);
 
     /// <summary>Writes generated samples as files.</summary>
     ISampleWriter Writer { get; }
+
+    /// <summary>
+    /// Reads the modality's files (img2img and inpainting inputs, masks, context) into tensors, or null when the
+    /// modality reads none; img2img, inpaint and <c>--context</c> need it. Added in contract 1.1: modalities built
+    /// against 1.0 have none.
+    /// </summary>
+    ISampleReader? Reader => null;
 }
 
 /// <summary>Training settings a modality suggests for its default network.</summary>

@@ -18,6 +18,9 @@ public static class CliApp
     /// <summary>Plugin ids to skip (repeatable).</summary>
     public const string DisablePluginOption = "--disable-plugin";
 
+    /// <summary>libtorch's intra-op thread count for the whole command.</summary>
+    public const string ThreadsOption = "--threads";
+
     /// <summary>Runs the command line and returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
@@ -43,6 +46,15 @@ public static class CliApp
                     error.WriteLine($"diffusion: error: {e.Message}");
                 error.WriteLine("Run 'diffusion --help' for usage.");
                 return ExitCodes.Usage;
+            }
+            if (parsed.GetValue<int?>(ThreadsOption) is int threads)
+            {
+                if (threads < 1)
+                {
+                    error.WriteLine($"diffusion: error: --threads must be at least 1 (got {threads}).");
+                    return ExitCodes.Usage;
+                }
+                TorchSharp.torch.set_num_threads(threads);
             }
             return parsed.Invoke(new InvocationConfiguration
             {
@@ -111,14 +123,23 @@ public static class CliApp
             Recursive = true,
             Arity = ArgumentArity.ZeroOrMore,
         });
-        root.Subcommands.Add(PluginsCommand.Create(context));
+        root.Options.Add(new Option<int?>(ThreadsOption)
+        {
+            Description = "libtorch intra-op threads (default: libtorch's choice); 1 avoids the thread pool's slow warm-up on small models.",
+            Recursive = true,
+        });
+        var tasks = new PluginTaskCommands(context);
+        root.Subcommands.Add(PluginsCommand.Create(context, tasks));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
+        root.Subcommands.Add(Img2ImgCommand.Create(context));
+        root.Subcommands.Add(InpaintCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        tasks.AddTo(root);
         return root;
     }
 }

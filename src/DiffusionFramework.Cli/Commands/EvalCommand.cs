@@ -19,8 +19,8 @@ public static class EvalCommand
         {
             GenerationOptions.Values values = options.Read(parse);
             using var model = ModelResolver.Load(context.Host, parse.GetValue(checkpoint)!, CommonOptions.ResolveDevice(values.Device), values.PreferEma);
-            GenerationRequest request = values.ToRequest(context, model);
             using var scope = torch.NewDisposeScope();
+            GenerationRequest request = values.ToRequest(context, model);
             MetricTable.Write(context.Out, model, model.Generate(request), request, $"{values.Sampler}-{values.Steps}");
             return ExitCodes.Success;
         }));

@@ -7,14 +7,16 @@ namespace DiffusionFramework.Cli.Commands;
 public static class PluginsCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliContext context)
+    /// <param name="context">The CLI context.</param>
+    /// <param name="tasks">The plugin task commands, whose refusals are listed.</param>
+    public static Command Create(CliContext context, PluginTaskCommands tasks)
     {
         var command = new Command("plugins", "List loaded plugins, their modalities and tasks, and plugins that failed to load.");
-        command.SetAction(_ => CliApp.Guard(context, () => Run(context)));
+        command.SetAction(_ => CliApp.Guard(context, () => Run(context, tasks)));
         return command;
     }
 
-    private static int Run(CliContext context)
+    private static int Run(CliContext context, PluginTaskCommands taskCommands)
     {
         DiffusionHost host = context.Host;
         TextWriter o = context.Out;
@@ -30,6 +32,12 @@ public static class PluginsCommand
             o.WriteLine("Tasks:");
             foreach (var t in tasks)
                 o.WriteLine($"  {t.Name} ({t.Modality}): {t.Description}");
+        }
+        if (taskCommands.Refused.Count > 0)
+        {
+            o.WriteLine($"Tasks not added as commands ({taskCommands.Refused.Count}):");
+            foreach ((var t, string reason) in taskCommands.Refused)
+                o.WriteLine($"  {t.Name} ({t.Modality}, {t.GetType().Assembly.GetName().Name}): {reason}");
         }
         foreach (string disabled in host.DisabledPlugins)
             o.WriteLine($"Disabled: {disabled}");

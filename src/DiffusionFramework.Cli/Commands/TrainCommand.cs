@@ -25,12 +25,17 @@ public static class TrainCommand
         var keep = new Option<int>("--keep") { Description = "Keep the newest N checkpoints.", DefaultValueFactory = _ => 3 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out." };
         var schedulerFile = new Option<string?>("--scheduler-config") { Description = "A diffusers scheduler_config.json for the noise schedule." };
+        var conditionDropout = new Option<double?>("--condition-dropout")
+        {
+            Description = "Probability of training a sample with its condition dropped (classifier-free guidance needs it; e.g. 0.1).",
+        };
         var network = new Option<string[]>("--network") { Description = "Network hyper-parameter key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var command = new Command("train", "Train a modality's denoiser; writes checkpoint folders usable by 'sample' and 'eval'.")
         {
-            modalityName, data, output, steps, batch, lr, warmup, ema, every, keep, resume, schedulerFile, network, seed, device,
+            modalityName, data, output, steps, batch, lr, warmup, ema, every, keep, resume, schedulerFile, conditionDropout, network, seed,
+            device,
         };
         command.SetAction(parse => CliApp.Guard(context, () =>
         {
@@ -51,6 +56,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
                 WarmupSteps = parse.GetValue(warmup) ?? defaults.WarmupSteps,
                 EmaDecay = parse.GetValue(ema) ?? defaults.EmaDecay,
+                ConditionDropProbability = parse.GetValue(conditionDropout) ?? defaults.ConditionDropProbability,
                 CheckpointEvery = parse.GetValue(every) ?? Math.Max(1, totalSteps / 5),
                 KeepLastCheckpoints = parse.GetValue(keep),
                 CheckpointDirectory = runFolder,

@@ -35,11 +35,28 @@ public static class SafeTensors
     public static Dictionary<string, Tensor> Read(string path, Device? device = null)
     {
         using FileStream stream = OpenRead(path);
-        SafeTensorsHeader header = SafeTensorsHeaderReader.Read(stream, path);
+        return Read(stream, path, device);
+    }
+
+    /// <summary>
+    /// Reads every tensor of a safetensors file held in <paramref name="stream"/> (seekable, positioned at the file's
+    /// start, e.g. an embedded resource), in file order, onto <paramref name="device"/> (CPU when null).
+    /// </summary>
+    /// <param name="stream">The file's bytes; it is read to the end and left open.</param>
+    /// <param name="name">What the stream is (a path or resource name), used in error messages.</param>
+    /// <param name="device">Where the tensors go; CPU when null.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a well-formed safetensors file; the message starts with <paramref name="name"/>.</exception>
+    public static Dictionary<string, Tensor> Read(Stream stream, string name, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("safetensors I/O assumes a little-endian machine");
+        SafeTensorsHeader header = SafeTensorsHeaderReader.Read(stream, name);
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>(header.Tensors.Count, StringComparer.Ordinal);
         foreach (SafeTensorsEntry entry in header.Tensors)
-            tensors.Add(entry.Name, ReadTensor(stream, entry, device, path));
+            tensors.Add(entry.Name, ReadTensor(stream, entry, device, name));
         foreach (Tensor tensor in tensors.Values)
             tensor.MoveToOuterDisposeScope();
         return tensors;

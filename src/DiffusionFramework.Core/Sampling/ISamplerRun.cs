@@ -11,7 +11,8 @@ namespace DiffusionFramework.Core.Sampling;
 /// <remarks>A run may hold tensors between steps (multistep solvers): dispose it when the run is over.</remarks>
 public interface ISamplerRun : IDisposable
 {
-    /// <summary>One timestep per model call, in training units (diffusers' <c>scheduler.timesteps</c>).</summary>
+    /// <summary>One timestep per model call, in training units (diffusers' <c>scheduler.timesteps</c>; EDM Euler's
+    /// are its noise conditioning c_noise = ln(σ)/4, flow matching's σ·T).</summary>
     IReadOnlyList<double> Timesteps { get; }
 
     /// <summary>Model calls per step of the underlying solver (diffusers' <c>order</c>).</summary>

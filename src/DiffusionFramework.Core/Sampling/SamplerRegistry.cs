@@ -31,7 +31,7 @@ public sealed class SamplerRegistry
             new DdpmSampler(), new DdimSampler(), new PndmSampler(), new EulerSampler(), new EulerAncestralSampler(),
             new HeunSampler(), new Kdpm2Sampler(), new LmsSampler(), new DpmSolverMultistepSampler(),
             new SdeDpmSolverMultistepSampler(), new DpmSolverSinglestepSampler(), new DeisMultistepSampler(),
-            new UniPcMultistepSampler(),
+            new UniPcMultistepSampler(), new EdmEulerSampler(), new FlowMatchEulerSampler(),
         ]);
 
     /// <summary>All registered samplers.</summary>

@@ -4,9 +4,9 @@ using TorchSharp;
 namespace DiffusionFramework.Core.Sampling;
 
 /// <summary>
-/// What the runs of diffusers' k-diffusion ports (Euler, Euler ancestral, Heun, KDPM2, LMS) share: the
-/// <see cref="SigmaSchedule"/> grid, the prediction type, the model input x / √(σ² + 1), argument checks and a
-/// dispose scope around every step.
+/// What the runs of diffusers' k-diffusion ports (Euler, Euler ancestral, Heun, KDPM2, LMS, EDM Euler) share: the
+/// <see cref="SigmaSchedule"/> grid, the prediction type, the model input (x / √(σ² + 1) unless the run scales it
+/// otherwise), argument checks and a dispose scope around every step.
 /// </summary>
 internal abstract class SigmaGridRun : ISigmaSpaceRun
 {
@@ -35,12 +35,12 @@ internal abstract class SigmaGridRun : ISigmaSpaceRun
 
     protected PredictionType Prediction { get; }
 
-    /// <summary>x / √(σ² + 1) with σ = <see cref="InputSigma"/> of the step.</summary>
+    /// <summary>The model input of the step: <see cref="ScaleInput"/> after the argument checks.</summary>
     public torch.Tensor ScaleModelInput(torch.Tensor sample, int stepIndex)
     {
         ArgumentNullException.ThrowIfNull(sample);
         CheckIndex(stepIndex);
-        return KarrasMath.ScaleInput(sample, InputSigma(stepIndex));
+        return ScaleInput(sample, stepIndex);
     }
 
     /// <inheritdoc />
@@ -60,6 +60,10 @@ internal abstract class SigmaGridRun : ISigmaSpaceRun
     public virtual void Dispose()
     {
     }
+
+    /// <summary>The model input (default: x / √(σ² + 1) with σ = <see cref="InputSigma"/> of the step).</summary>
+    protected virtual torch.Tensor ScaleInput(torch.Tensor sample, int stepIndex) =>
+        KarrasMath.ScaleInput(sample, InputSigma(stepIndex));
 
     /// <summary>The σ the model sees at <paramref name="stepIndex"/> (default: <c>Sigmas[stepIndex]</c>).</summary>
     protected virtual float InputSigma(int stepIndex) => Grid.Sigmas[stepIndex];

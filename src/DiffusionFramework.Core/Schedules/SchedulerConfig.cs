@@ -131,6 +131,27 @@ public sealed record SchedulerConfig
     /// <summary><c>shift</c> of flow-matching schedulers.</summary>
     public double? Shift { get; init; }
 
+    /// <summary><c>shift_terminal</c> of flow matching: the schedule is stretched so that its last σ is this value.</summary>
+    public double? ShiftTerminal { get; init; }
+
+    /// <summary><c>invert_sigmas</c> of flow matching: step through 1 - σ (diffusers added it for Mochi).</summary>
+    public bool? InvertSigmas { get; init; }
+
+    /// <summary><c>stochastic_sampling</c> of flow matching: re-noise the predicted x0 to the next σ at every step.</summary>
+    public bool? StochasticSampling { get; init; }
+
+    /// <summary><c>base_shift</c>: μ at <see cref="BaseImageSeqLen"/> for dynamic shifting (default 0.5).</summary>
+    public double? BaseShift { get; init; }
+
+    /// <summary><c>max_shift</c>: μ at <see cref="MaxImageSeqLen"/> for dynamic shifting (default 1.15).</summary>
+    public double? MaxShift { get; init; }
+
+    /// <summary><c>base_image_seq_len</c> of dynamic shifting (default 256).</summary>
+    public int? BaseImageSeqLen { get; init; }
+
+    /// <summary><c>max_image_seq_len</c> of dynamic shifting (default 4096).</summary>
+    public int? MaxImageSeqLen { get; init; }
+
     /// <summary><c>skip_prk_steps</c> of PNDM.</summary>
     public bool? SkipPrkSteps { get; init; }
 

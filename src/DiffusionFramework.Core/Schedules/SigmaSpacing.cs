@@ -49,6 +49,23 @@ public static class SigmaSpacing
         return Array.ConvertAll(TimestepSpacing.NumpyLinspace(Math.Log(sigmaMax), Math.Log(sigmaMin), n), Math.Exp);
     }
 
+    /// <summary>
+    /// Noise levels at the quantiles of a Beta(α, β) distribution: σ_i = σ_min + F⁻¹(1 - i/(n-1)) (σ_max - σ_min),
+    /// i = 0 .. n-1 (Lee et al. 2024, "Beta Sampling is All You Need", arXiv 2407.12173; diffusers'
+    /// <c>_convert_to_beta</c> with α = β = 0.6), so steps crowd at both ends.
+    /// </summary>
+    /// <param name="n">Number of noise levels (at least 1).</param>
+    /// <param name="sigmaMin">The last level.</param>
+    /// <param name="sigmaMax">The first level.</param>
+    /// <param name="alpha">α &gt; 0.</param>
+    /// <param name="beta">β &gt; 0.</param>
+    public static double[] BetaSigmas(int n, double sigmaMin, double sigmaMax, double alpha = 0.6, double beta = 0.6)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        return Array.ConvertAll(TimestepSpacing.NumpyLinspace(0, 1, n),
+            ramp => sigmaMin + BetaDistribution.Quantile(1 - ramp, alpha, beta) * (sigmaMax - sigmaMin));
+    }
+
     private static void Validate(int n, double sigmaMin, double sigmaMax)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);

@@ -11,8 +11,9 @@ internal static partial class TorchFloat32
     /// <summary>
     /// <c>torch.linspace(start, end, n, dtype=float32)</c>. The kernel fills 8-lane vectors two at a time: a chunk
     /// starting at <c>i0</c> has base <c>fma(step, i0, start)</c> in the first half and <c>fma(-step, n-1-i0, end)</c>
-    /// in the second, and lanes <c>base + l*step</c> (fused for l = 2..6, unfused for l = 7); the elements left over
-    /// after the last pair of vectors use the per-element formula, fused.
+    /// in the second, and lanes <c>base + l*step</c> with the product rounded (not fused; checked against torch 1.13
+    /// for 300 random ranges and lengths); the elements left over after the last pair of vectors use the
+    /// per-element formula, fused.
     /// </summary>
     public static float[] Linspace(float start, float end, int n)
     {
@@ -45,14 +46,10 @@ internal static partial class TorchFloat32
 
     private static void FillVector(float[] result, int i, float baseValue, float step)
     {
-        result[i] = baseValue;
-        result[i + 1] = baseValue + step;
-        for (int lane = 2; lane < Lanes - 1; lane++)
+        for (int lane = 0; lane < Lanes; lane++)
         {
-            result[i + lane] = MathF.FusedMultiplyAdd(lane, step, baseValue);
+            result[i + lane] = baseValue + lane * step;
         }
-
-        result[i + Lanes - 1] = baseValue + (Lanes - 1) * step;
     }
 
     /// <summary><c>torch.cumprod</c> of a float32 array on CPU: the running product is kept in double and each

@@ -71,7 +71,7 @@ public sealed class CliBadInputTests(TrainedRunFixture run) : IDisposable
     {
         string checkpoint = CopyOfCheckpoint();
         string config = EditConfig(checkpoint, c => c["modality"] = "no-such-modality");
-        AssertRefused(Sample(checkpoint), ExitCodes.BadInput, config, "'no-such-modality'", "not loaded", "loaded modalities: points2d");
+        AssertRefused(Sample(checkpoint), ExitCodes.BadInput, config, "'no-such-modality'", "not loaded", "loaded modalities: image, points2d");
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class CliBadInputTests(TrainedRunFixture run) : IDisposable
     public void TrainUnknownModality()
     {
         AssertRefused(CliRunner.Run("train", "no-such-modality", "--steps", "2", "--out", Output), ExitCodes.Usage,
-            "'no-such-modality'", "loaded modalities: points2d");
+            "'no-such-modality'", "loaded modalities: image, points2d");
     }
 
     [Fact]

@@ -15,11 +15,11 @@ public sealed class ContractVersionTests : IDisposable
     public void Dispose() => _folders.Dispose();
 
     [Fact]
-    public void TheHostImplementsContractOne()
+    public void TheHostImplementsContractOnePointOne()
     {
-        // The contract version is fixed by the Abstractions project file (AssemblyVersion 1.0.0.0).
-        Assert.Equal(new Version(1, 0, 0, 0), ContractVersion.Current);
-        Assert.Equal(new Version(1, 0, 0, 0),
+        // The contract version is fixed by the Abstractions project file (AssemblyVersion 1.1.0.0).
+        Assert.Equal(new Version(1, 1, 0, 0), ContractVersion.Current);
+        Assert.Equal(new Version(1, 1, 0, 0),
             AssemblyReferencePatcher.ReferencedVersion(TestPluginFolders.BuiltAssembly("GoodTestPlugin"), Abstractions));
     }
 
@@ -34,7 +34,7 @@ public sealed class ContractVersionTests : IDisposable
 
         Assert.Empty(host.LoadedPlugins);
         Assert.Equal(new PluginLoadFailure(path, null,
-                $"plugin 'GoodTestPlugin' ({path}) was built against contract 2.0; this host implements 1.0: " +
+                $"plugin 'GoodTestPlugin' ({path}) was built against contract 2.0; this host implements 1.1: " +
                 "rebuild the plugin against DiffusionFramework.Abstractions 1.x"),
             Assert.Single(host.Failures));
     }
@@ -47,7 +47,22 @@ public sealed class ContractVersionTests : IDisposable
 
         using DiffusionHost host = TestPluginFolders.Builder(_folders.Scratch).Build();
 
-        Assert.Contains("was built against contract 1.3; this host implements 1.0", Assert.Single(host.Failures).Message);
+        Assert.Contains("was built against contract 1.3; this host implements 1.1", Assert.Single(host.Failures).Message);
+    }
+
+    [Fact]
+    public void PluginBuiltAgainstContractOnePointZeroLoadsAndHasNoReader()
+    {
+        // 1.1 only added members with defaults (IModality.Reader => null): a 1.0 plugin must still load and run.
+        string path = _folders.Copy("GoodTestPlugin");
+        AssemblyReferencePatcher.SetReferencedVersion(path, Abstractions, major: 1, minor: 0);
+
+        using DiffusionHost host = TestPluginFolders.Builder(_folders.Scratch).Build();
+
+        Assert.Empty(host.Failures);
+        Assert.Equal(path, Assert.Single(host.LoadedPlugins).Path);
+        IModality modality = Assert.Single(host.Modalities, m => m.Name == "test-constant");
+        Assert.Null(modality.Reader);
     }
 
     [Fact]

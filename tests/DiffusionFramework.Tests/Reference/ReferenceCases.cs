@@ -73,6 +73,7 @@ public static class ReferenceCases
             c.GetProperty("id").GetString()!,
             SchedulerConfig.FromJson(c.GetProperty("config").GetRawText()),
             c.GetProperty("num_inference_steps").GetInt32(),
+            c.TryGetProperty("set_timesteps_kwargs", out JsonElement setTimesteps) ? setTimesteps.Clone() : default,
             c.GetProperty("step_kwargs").Clone(),
             ReferenceData.Doubles(c.GetProperty("timesteps")),
             sigmas,

@@ -36,11 +36,18 @@ public static class ReferenceRunner
         return new Result(run.Timesteps.ToArray(), run.InitNoiseSigma, samples, noise.Remaining);
     }
 
-    /// <summary>The run options of the case's <c>step_kwargs</c>: <c>eta</c> (DDIM) and <c>order</c> (LMS).</summary>
+    /// <summary>The run options of the case's <c>step_kwargs</c> (<c>eta</c> of DDIM, <c>order</c> of LMS, the churn
+    /// <c>s_churn</c>, <c>s_tmin</c>, <c>s_tmax</c>, <c>s_noise</c> of EDM Euler) and <c>set_timesteps_kwargs</c>
+    /// (<c>mu</c> of flow matching).</summary>
     public static SamplerRunOptions OptionsFor(SamplingCase c) => new()
     {
         Eta = c.StepKwarg("eta"),
         Order = c.StepKwarg("order") is { } order ? (int)order : null,
+        SChurn = c.StepKwarg("s_churn"),
+        STmin = c.StepKwarg("s_tmin"),
+        STmax = c.StepKwarg("s_tmax"),
+        SNoise = c.StepKwarg("s_noise"),
+        Mu = c.SetTimestepsKwarg("mu"),
     };
 
     /// <summary>max |actual - expected| / max |expected| (the error relative to the sample's scale); infinite when a

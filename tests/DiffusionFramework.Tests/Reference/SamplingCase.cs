@@ -7,7 +7,8 @@ namespace DiffusionFramework.Tests.Reference;
 /// <param name="Id">The case id, e.g. "DDIMScheduler/scaled_linear/leading/steps10/epsilon/eta0".</param>
 /// <param name="Config">The complete scheduler.config, parsed by the engine's own <see cref="SchedulerConfig"/>.</param>
 /// <param name="NumInferenceSteps">num_inference_steps passed to set_timesteps.</param>
-/// <param name="StepKwargs">The step() kwargs (eta ...).</param>
+/// <param name="SetTimestepsKwargs">The set_timesteps() kwargs (flow matching's mu ...).</param>
+/// <param name="StepKwargs">The step() kwargs (eta, s_churn ...).</param>
 /// <param name="Timesteps">scheduler.timesteps, one per model call.</param>
 /// <param name="Sigmas">scheduler.sigmas or null.</param>
 /// <param name="InitNoiseSigma">scheduler.init_noise_sigma.</param>
@@ -20,6 +21,7 @@ public sealed record SamplingCase(
     string Id,
     SchedulerConfig Config,
     int NumInferenceSteps,
+    JsonElement SetTimestepsKwargs,
     JsonElement StepKwargs,
     double[] Timesteps,
     double[]? Sigmas,
@@ -38,8 +40,27 @@ public sealed record SamplingCase(
         Tags.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>A numeric step kwarg (e.g. "eta"), or null.</summary>
-    public double? StepKwarg(string name) =>
-        StepKwargs.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+    public double? StepKwarg(string name) => Number(StepKwargs, name);
+
+    /// <summary>A numeric set_timesteps kwarg (e.g. "mu"), or null.</summary>
+    public double? SetTimestepsKwarg(string name) => Number(SetTimestepsKwargs, name);
+
+    /// <summary>A number, or the strings "inf"/"-inf" the reference files write for non-finite floats.</summary>
+    private static double? Number(JsonElement kwargs, string name)
+    {
+        if (kwargs.ValueKind != JsonValueKind.Object || !kwargs.TryGetProperty(name, out JsonElement v))
+        {
+            return null;
+        }
+
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number => v.GetDouble(),
+            JsonValueKind.String when v.GetString() == "inf" => double.PositiveInfinity,
+            JsonValueKind.String when v.GetString() == "-inf" => double.NegativeInfinity,
+            _ => null,
+        };
+    }
 
     /// <inheritdoc />
     public override string ToString() => Id;

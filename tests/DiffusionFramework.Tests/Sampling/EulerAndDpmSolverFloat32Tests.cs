@@ -26,7 +26,7 @@ public class EulerAndDpmSolverFloat32Tests
     public void DpmSolverFloat32RunsStayWithinDiffusersFloat32Error(string id) =>
         AssertWithinFloat32Error(new DpmSolverMultistepSampler(), ReferenceCases.Sampling("DPMSolverMultistepScheduler", id));
 
-    private static void AssertWithinFloat32Error(ISampler sampler, SamplingCase c)
+    internal static void AssertWithinFloat32Error(ISampler sampler, SamplingCase c)
     {
         ReferenceRunner.Result result = ReferenceRunner.Run(sampler, c, null, torch.ScalarType.Float32);
         double tolerance = Math.Max(4 * c.Float32RunMaxRelDiff, 5e-7);

@@ -17,13 +17,14 @@ internal static class EulerAndDpmSolverReferenceChecks
     /// <returns>The worst sample error, for the test log.</returns>
     public static double AssertMatches(ISampler sampler, SamplingCase c, double timestepTolerance, double sampleTolerance)
     {
-        using (var run = (ISigmaSpaceRun)sampler.CreateRun(c.Config, c.NumInferenceSteps))
+        using (var run = (ISigmaSpaceRun)sampler.CreateRun(c.Config, c.NumInferenceSteps, ReferenceRunner.OptionsFor(c)))
         {
             Assert.Equal(c.Sigmas!, run.Sigmas.Select(s => (double)s));
         }
 
         ReferenceRunner.Result result = ReferenceRunner.Run(sampler, c);
         Assert.Equal(c.InitNoiseSigma, result.InitNoiseSigma);
+        Assert.Equal(0, result.UnusedNoises);
         Assert.Equal(c.Timesteps.Length, result.Timesteps.Count);
         for (int i = 0; i < c.Timesteps.Length; i++)
         {

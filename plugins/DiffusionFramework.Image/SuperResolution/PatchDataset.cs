@@ -1,0 +1,77 @@
+using DiffusionFramework.Abstractions;
+using DiffusionFramework.Image.Codec;
+using DiffusionFramework.Image.Data;
+using TorchSharp;
+
+namespace DiffusionFramework.Image.SuperResolution;
+
+/// <summary>
+/// Super-resolution training pairs cut from a folder of photos: item k is a <c>patch</c> x <c>patch</c> crop of image
+/// k mod N at a position fixed by (seed, k) (<see cref="PatchPositions"/>); x0 is the crop in [-1, 1] and the
+/// conditioning's context is <see cref="LowResContext.FromHighRes"/> of it. <see cref="Count"/> = N · patches per image.
+/// </summary>
+public sealed class PatchDataset : IDiffusionDataset, IDisposable
+{
+    private readonly torch.Tensor[] photos;
+    private readonly int patch;
+    private readonly int scale;
+    private readonly ulong seed;
+
+    /// <summary>Wraps photos of at least <paramref name="patch"/> pixels a side.</summary>
+    /// <param name="name">Dataset name.</param>
+    /// <param name="photos">The photos as images of equal channel count (kept as bytes).</param>
+    /// <param name="patch">Side of a high-resolution patch (the model's image size), a multiple of <paramref name="scale"/>.</param>
+    /// <param name="scale">Super-resolution factor.</param>
+    /// <param name="patchesPerImage">Items per photo.</param>
+    /// <param name="seed">Seed of the patch positions.</param>
+    public PatchDataset(string name, IReadOnlyList<PixelImage> photos, int patch, int scale, int patchesPerImage, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(photos);
+        if (photos.Count == 0)
+            throw new ArgumentException("no photos", nameof(photos));
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(patchesPerImage, 1);
+        if (patch < scale || patch % scale != 0)
+            throw new ArgumentException($"the patch size {patch} must be a multiple of the scale {scale}", nameof(patch));
+        PixelImage? small = photos.FirstOrDefault(p => p.Width < patch || p.Height < patch);
+        if (small is not null)
+            throw new ArgumentException($"a photo of {small} is smaller than the patch size {patch}", nameof(photos));
+        Name = name;
+        this.patch = patch;
+        this.scale = scale;
+        this.seed = seed;
+        this.photos = photos.Select(p => PixelTensor.ToByteTensor(p).DetachFromDisposeScope()).ToArray();
+        Count = (long)photos.Count * patchesPerImage;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public long Count { get; }
+
+    /// <inheritdoc />
+    public DataBatch GetBatch(IReadOnlyList<long> indices, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        DatasetIndices.ToTensor(indices, Count).Dispose();
+        using var scope = torch.NewDisposeScope();
+        var crops = new torch.Tensor[indices.Count];
+        for (int i = 0; i < indices.Count; i++)
+        {
+            torch.Tensor photo = photos[indices[i] % photos.Length];
+            (int top, int left) = PatchPositions.For(seed, indices[i], (int)photo.shape[1], (int)photo.shape[2], patch);
+            crops[i] = photo.narrow(1, top, patch).narrow(2, left, patch);
+        }
+        torch.Tensor x0 = PixelTensor.FromBytes(torch.stack(crops).to(device));
+        torch.Tensor context = LowResContext.FromHighRes(x0, scale);
+        return new DataBatch(x0.MoveToOuterDisposeScope(), new Conditioning { Context = context.MoveToOuterDisposeScope() });
+    }
+
+    /// <summary>Frees the photos.</summary>
+    public void Dispose()
+    {
+        foreach (torch.Tensor photo in photos)
+            photo.Dispose();
+    }
+}

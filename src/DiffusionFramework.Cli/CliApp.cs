@@ -137,6 +137,7 @@ public static class CliApp
         root.Subcommands.Add(InpaintCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         tasks.AddTo(root);

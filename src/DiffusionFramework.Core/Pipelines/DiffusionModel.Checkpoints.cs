@@ -71,6 +71,15 @@ public sealed partial class DiffusionModel
         }
     }
 
+    /// <summary>
+    /// Writes an inference-only checkpoint of this model to <paramref name="folder"/>: <c>config.json</c> (no training
+    /// state) and <c>model.safetensors</c> holding the weights the model runs with now (the EMA weights when it was
+    /// loaded with them). No EMA copy, no optimizer state: the form to publish or ship a trained model in.
+    /// </summary>
+    /// <exception cref="IOException"><paramref name="folder"/> exists and is not a checkpoint folder.</exception>
+    public void SaveForInference(string folder) =>
+        Checkpoint.Save(folder, ToCheckpointConfig(), Denoiser.Module);
+
     /// <summary>The <c>config.json</c> content that rebuilds this model, with <paramref name="training"/> state.</summary>
     public CheckpointConfig ToCheckpointConfig(CheckpointTrainingState? training = null) => new()
     {

@@ -14,6 +14,9 @@ public static class ClassLabels
     /// <summary>The option key.</summary>
     public const string OptionKey = "class";
 
+    /// <summary>The <c>class</c> value that samples a class-conditional model unconditionally (its null class).</summary>
+    public const string NullClass = "none";
+
     /// <summary>Labels for <paramref name="batchSize"/> samples, or <see cref="Conditioning.None"/> for an unconditional model.</summary>
     /// <exception cref="ArgumentException">An unknown option, a class on an unconditional model, or a class id that is
     /// not an integer in [0, num_classes).</exception>
@@ -26,13 +29,15 @@ public static class ClassLabels
         if (!options.TryGetValue(OptionKey, out string? text))
             return classes == 0 ? Conditioning.None
                 : new Conditioning { ClassLabels = torch.arange(batchSize, dtype: torch.int64, device: device) % classes };
+        if (string.Equals(text, NullClass, StringComparison.OrdinalIgnoreCase))
+            return classes == 0 ? Conditioning.None : new Conditioning { DropCondition = true };
         if (classes == 0)
             throw new ArgumentException(
                 $"class {text}: this model is unconditional (num_classes 0); it cannot generate a chosen class",
                 nameof(options));
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int label) || label < 0 || label >= classes)
             throw new ArgumentException(
-                $"class {text}: must be an integer class id in [0, {classes - 1}] for this model (num_classes {classes})",
+                $"class {text}: must be an integer class id in [0, {classes - 1}] for this model (num_classes {classes}), or '{NullClass}' for unconditional samples",
                 nameof(options));
         return new Conditioning { ClassLabels = torch.full(batchSize, label, dtype: torch.int64, device: device) };
     }

@@ -55,6 +55,9 @@ public sealed class ModalityTests
         Conditioning seven = Modality.SamplingConditioning(3, new Dictionary<string, string> { ["class"] = "7" }, conditional, torch.CPU);
         Assert.Equal(new long[] { 7, 7, 7 }, seven.ClassLabels!.data<long>().ToArray());
         Assert.Null(Modality.SamplingConditioning(4, none, unconditional, torch.CPU).ClassLabels);
+        Conditioning nullClass = Modality.SamplingConditioning(4, new Dictionary<string, string> { ["class"] = "none" }, conditional, torch.CPU);
+        Assert.True(nullClass.DropCondition);
+        Assert.Null(nullClass.ClassLabels);
 
         Assert.Contains("[0, 9]", Assert.Throws<ArgumentException>(() =>
             Modality.SamplingConditioning(2, new Dictionary<string, string> { ["class"] = "10" }, conditional, torch.CPU)).Message);

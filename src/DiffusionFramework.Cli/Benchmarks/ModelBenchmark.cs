@@ -43,10 +43,19 @@ internal sealed class ModelBenchmark(TextWriter output, DiffusionModel model, in
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         Tensor t = full(batch, 500L, device: model.Device);
-        for (int i = 0; i < calls; i++)
+        bool training = model.Denoiser.Module.training;
+        model.Denoiser.Module.eval(); // as Generate runs it (no dropout)
+        try
         {
-            using var step = NewDisposeScope();
-            model.Denoiser.Forward(x, t, conditioning);
+            for (int i = 0; i < calls; i++)
+            {
+                using var step = NewDisposeScope();
+                model.Denoiser.Forward(x, t, conditioning);
+            }
+        }
+        finally
+        {
+            model.Denoiser.Module.train(training);
         }
     }
 

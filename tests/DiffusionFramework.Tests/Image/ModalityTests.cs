@@ -20,7 +20,7 @@ public sealed class ModalityTests
         ImageConfig config = ImageConfig.FromJson(json);
 
         Assert.Equal(new long[] { 1, 8, 8 }, Modality.SampleShape(json));
-        Assert.Equal((64, 2, 10, 0.1), (config.Network.ModelChannels, config.Network.NumResBlocks,
+        Assert.Equal((32, 2, 10, 0.1), (config.Network.ModelChannels, config.Network.NumResBlocks,
             config.Network.NumClasses, config.Network.Dropout));
         Assert.Equal(new[] { 1, 2 }, config.Network.ChannelMult);
         Assert.Equal(new[] { 2 }, config.Network.AttentionResolutions);

@@ -28,8 +28,25 @@ public sealed class ShippedDigitsModelTests
         }
     }
 
-    private static DiffusionModel Load() =>
-        DiffusionModel.Load(ModelFolder, _ => (Modality, new ImagePlugin().Info), torch.CPU);
+    private static DiffusionModel Load(string name = "digits") =>
+        DiffusionModel.Load(Path.Combine(Path.GetDirectoryName(ModelFolder)!, name), _ => (Modality, new ImagePlugin().Info), torch.CPU);
+
+    [Fact]
+    public void UnconditionalSamplesAreConfidentlyClassifiedDigitsOfEveryClass()
+    {
+        using var model = Load("digits-unconditional");
+        using var scope = torch.NewDisposeScope();
+
+        torch.Tensor samples = model.Generate(new GenerationRequest { Count = 200, Sampler = "dpmsolver++", Steps = 20, Seed = 2 });
+
+        using DigitsClassifier classifier = DigitsClassifier.LoadPretrained(torch.CPU);
+        using (torch.no_grad())
+        {
+            torch.Tensor logits = classifier.Logits(samples.clamp(-1, 1));
+            Assert.InRange(DigitsScores.MeanConfidence(logits), 0.9, 1.0);
+            Assert.InRange(DigitsScores.ClassBalance(logits), 0.9, 1.0);
+        }
+    }
 
     [Theory]
     [InlineData("dpmsolver++", 20, 1.0)]

@@ -91,9 +91,9 @@ public sealed class ImageModality : IModality
     public IReadOnlyList<IMetric> CreateMetrics(JsonObject networkConfig)
     {
         ImageConfig config = ImageConfig.FromJson(networkConfig);
-        // The digits classifier judges 8x8 grey generation models (on the CPU: samples are moved there).
+        // The digits classifier judges 8x8 grey generation models, on the samples' device.
         bool digitsLike = config is { ImageSize: DigitsData.Size, Channels: 1, IsSuperResolution: false };
-        return digitsLike ? DigitsMetrics.Create(torch.CPU) : [];
+        return digitsLike ? DigitsMetrics.Create() : [];
     }
 
     /// <inheritdoc />

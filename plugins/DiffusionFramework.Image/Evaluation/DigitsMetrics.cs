@@ -35,11 +35,11 @@ public static class DigitsMetrics
     /// <summary>Name of the classifier-feature Fréchet distance.</summary>
     public const string Fid = "digits_fid";
 
-    /// <summary>The four digits metrics, judging on <paramref name="device"/> (samples on other devices are moved there).</summary>
-    public static IReadOnlyList<IMetric> Create(torch.Device device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        return
+    /// <summary>
+    /// The four digits metrics, judging on <paramref name="device"/> (samples on other devices are moved there), or on
+    /// each batch's own device when it is null.
+    /// </summary>
+    public static IReadOnlyList<IMetric> Create(torch.Device? device = null) =>
         [
             new DigitsMetric(Accuracy, true, device, (judge, samples, conditioning) =>
                 conditioning.ClassLabels is null || conditioning.DropCondition
@@ -53,10 +53,9 @@ public static class DigitsMetrics
                 return FrechetDistance.Compute(statistics, judge.TestStatistics);
             }),
         ];
-    }
 
     /// <summary>One metric: a name and a score computed with the device's <see cref="DigitsJudge"/>.</summary>
-    private sealed class DigitsMetric(string name, bool higherIsBetter, torch.Device device,
+    private sealed class DigitsMetric(string name, bool higherIsBetter, torch.Device? device,
         Func<DigitsJudge, torch.Tensor, Conditioning, double> score) : IMetric
     {
         public string Name => name;
@@ -67,7 +66,8 @@ public static class DigitsMetrics
         {
             ArgumentNullException.ThrowIfNull(conditioning);
             using var scope = torch.NewDisposeScope();
-            return score(DigitsJudge.For(device), samples, conditioning);
+            ArgumentNullException.ThrowIfNull(samples);
+            return score(DigitsJudge.For(device ?? samples.device), samples, conditioning);
         }
     }
 }

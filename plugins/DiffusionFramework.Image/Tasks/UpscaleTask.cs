@@ -1,6 +1,7 @@
 using System.Globalization;
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Checkpoints;
+using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Image.Codec;
 using DiffusionFramework.Image.SuperResolution;
@@ -38,6 +39,7 @@ public sealed class UpscaleTask : IDiffusionTask
         new("sampler", "Sampler name", Default: "ddim"),
         new("steps", "Sampling steps", Default: "50"),
         new("seed", "Seed of the run", Default: "0"),
+        new("device", $"Device: {DeviceSelector.Choices}", Default: "cpu"),
     ];
 
     /// <inheritdoc />
@@ -49,7 +51,7 @@ public sealed class UpscaleTask : IDiffusionTask
             throw new IOException($"{output}: the output file exists; choose another --out");
         var modality = new ImageModality();
         PluginInfo plugin = new ImagePlugin().Info;
-        torch.Device device = torch.CPU;
+        torch.Device device = DeviceSelector.Resolve(invocation.Options.GetValueOrDefault("device") ?? "cpu");
         using DiffusionModel loaded = DiffusionModel.Load(checkpoint, config => Resolve(checkpoint, config, modality, plugin), device);
         ImageConfig sr = ImageConfig.FromJson(loaded.NetworkConfig);
         if (!sr.IsSuperResolution)

@@ -2,36 +2,20 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core;
+using DiffusionFramework.Core.Configuration;
 
 namespace DiffusionFramework.Image;
 
 /// <summary>Typed reads of <see cref="ImageConfig"/>'s keys with messages that name the key.</summary>
 internal sealed class ImageConfigReader(JsonObject json)
 {
-    public int Int(string key, int fallback, int min, int max) => (int)Long(key, fallback, min, max);
+    private readonly JsonConfigReader values = new(json);
 
-    public long Long(string key, long fallback, long min, long max)
-    {
-        if (!json.TryGetPropertyValue(key, out JsonNode? node) || node is null)
-            return fallback;
-        if (node.GetValueKind() != JsonValueKind.Number || !long.TryParse(node.ToJsonString(), out long value))
-            throw new ArgumentException($"{key}: expected an integer, got {node.ToJsonString()}");
-        if (value < min || value > max)
-            throw new ArgumentException($"{key}: {value} is outside [{min}, {max}]");
-        return value;
-    }
+    public int Int(string key, int fallback, int min, int max) => values.Int(key, fallback, min, max);
 
-    public bool Bool(string key, bool fallback)
-    {
-        if (!json.TryGetPropertyValue(key, out JsonNode? node) || node is null)
-            return fallback;
-        return node.GetValueKind() switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw new ArgumentException($"{key}: expected true or false, got {node.ToJsonString()}"),
-        };
-    }
+    public long Long(string key, long fallback, long min, long max) => values.Long(key, fallback, min, max);
+
+    public bool Bool(string key, bool fallback) => values.Bool(key, fallback);
 
     public PredictionType PredictionType(string key)
     {

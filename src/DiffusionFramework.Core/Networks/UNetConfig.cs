@@ -1,3 +1,4 @@
+using DiffusionFramework.Core.Configuration;
 using System.Text.Json.Nodes;
 
 namespace DiffusionFramework.Core.Networks;
@@ -74,7 +75,7 @@ public sealed record UNetConfig
     public static UNetConfig FromJson(JsonObject json, IEnumerable<string>? otherKeys = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var reader = new UNetConfigReader(json, otherKeys);
+        var reader = new JsonConfigReader(json, otherKeys);
         var defaults = new UNetConfig();
         var config = new UNetConfig
         {
@@ -93,7 +94,7 @@ public sealed record UNetConfig
             UseScaleShiftNorm = reader.Bool("use_scale_shift_norm", defaults.UseScaleShiftNorm),
             TimeEmbedDim = reader.NullableInt("time_embed_dim", 1, 16_384),
         };
-        reader.RejectUnknownKeys();
+        reader.RejectUnknownKeys("U-Net setting", new UNetConfig().ToJson().Select(p => p.Key));
         config.Validate();
         return config;
     }

@@ -17,6 +17,7 @@ public sealed class ImagePlugin : IDiffusionPlugin
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModality, ImageModality>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, Tasks.UpscaleTask>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, Tasks.EvalUpscaleTask>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDiffusionTask, Evaluation.TrainClassifierTask>());
     }
 }

@@ -70,6 +70,20 @@ public static class ImageDatasets
     /// <summary>Super-resolution patches of the photos in <paramref name="folder"/> (sub-folders included).</summary>
     public static PatchDataset OpenPatches(string folder, ImageConfig config)
     {
+        ImageFolderContents<PixelImage> contents = ReadPhotos(folder, config, config.DataStopOnError);
+        return new PatchDataset(DatasetName(contents), contents.Items.Select(i => i.Value).ToArray(),
+            config.ImageSize, config.Scale, config.PatchesPerImage, (ulong)config.DataSeed, config.ResidualScale);
+    }
+
+    /// <summary>
+    /// The photos of <paramref name="folder"/> (sub-folders included) with the model's channels, each at least
+    /// <c>image_size</c> pixels a side.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">No photo could be read, or (with <paramref name="stopOnFirstError"/>) one
+    /// is unreadable or smaller than a patch; the message names the file.</exception>
+    public static ImageFolderContents<PixelImage> ReadPhotos(string folder, ImageConfig config, bool stopOnFirstError)
+    {
         ArgumentNullException.ThrowIfNull(config);
         PixelImage ReadPhoto(string path)
         {
@@ -78,9 +92,7 @@ public static class ImageDatasets
                 : throw new InvalidDataException(
                     $"{path}: {photo.Width}x{photo.Height} is smaller than the {config.ImageSize}-pixel patches");
         }
-        ImageFolderContents<PixelImage> contents = ImageFolder.Read(folder, ReadPhoto, config.DataStopOnError);
-        return new PatchDataset(DatasetName(contents), contents.Items.Select(i => i.Value).ToArray(),
-            config.ImageSize, config.Scale, config.PatchesPerImage, (ulong)config.DataSeed, config.ResidualScale);
+        return ImageFolder.Read(folder, ReadPhoto, stopOnFirstError);
     }
 
     private static string DatasetName<T>(ImageFolderContents<T> contents) => contents.Failures.Count == 0

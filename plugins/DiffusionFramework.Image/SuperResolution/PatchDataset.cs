@@ -58,20 +58,38 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
     /// <inheritdoc />
     public DataBatch GetBatch(IReadOnlyList<long> indices, torch.Device device)
     {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor highRes = HighRes(indices, device);
+        torch.Tensor context = LowResContext.FromHighRes(highRes, scale);
+        torch.Tensor x0 = ResidualTarget.Encode(highRes, context, residualScale);
+        return new DataBatch(x0.MoveToOuterDisposeScope(), new Conditioning { Context = context.MoveToOuterDisposeScope() });
+    }
+
+    /// <summary>Where item <paramref name="index"/> is cut: its photo (index mod N) and the patch's top-left corner.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside [0, <see cref="Count"/>).</exception>
+    public (int Photo, int Top, int Left) Position(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        int photo = (int)(index % photos.Length);
+        (int top, int left) = PatchPositions.For(seed, index, (int)photos[photo].shape[1], (int)photos[photo].shape[2], patch);
+        return (photo, top, left);
+    }
+
+    /// <summary>The high-resolution crops of <paramref name="indices"/>: float32 [B, C, patch, patch] in [-1, 1] on <paramref name="device"/>.</summary>
+    /// <exception cref="ArgumentException">An index is outside [0, <see cref="Count"/>).</exception>
+    public torch.Tensor HighRes(IReadOnlyList<long> indices, torch.Device device)
+    {
         ArgumentNullException.ThrowIfNull(indices);
         DatasetIndices.ToTensor(indices, Count).Dispose();
         using var scope = torch.NewDisposeScope();
         var crops = new torch.Tensor[indices.Count];
         for (int i = 0; i < indices.Count; i++)
         {
-            torch.Tensor photo = photos[indices[i] % photos.Length];
-            (int top, int left) = PatchPositions.For(seed, indices[i], (int)photo.shape[1], (int)photo.shape[2], patch);
-            crops[i] = photo.narrow(1, top, patch).narrow(2, left, patch);
+            (int photo, int top, int left) = Position(indices[i]);
+            crops[i] = photos[photo].narrow(1, top, patch).narrow(2, left, patch);
         }
-        torch.Tensor highRes = PixelTensor.FromBytes(torch.stack(crops).to(device));
-        torch.Tensor context = LowResContext.FromHighRes(highRes, scale);
-        torch.Tensor x0 = ResidualTarget.Encode(highRes, context, residualScale);
-        return new DataBatch(x0.MoveToOuterDisposeScope(), new Conditioning { Context = context.MoveToOuterDisposeScope() });
+        return PixelTensor.FromBytes(torch.stack(crops).to(device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the photos.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using DiffusionFramework.Abstractions;
-using DiffusionFramework.Core.Checkpoints;
 using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Image.Codec;
@@ -43,16 +41,20 @@ public sealed class UpscaleTask : IDiffusionTask
     public int Run(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        string checkpoint = Option(invocation, "checkpoint"), input = Option(invocation, "input"), output = Option(invocation, "out");
+        var arguments = new TaskArguments(Name, invocation);
+        string checkpoint = arguments.Required("checkpoint"), input = arguments.Required("input"), output = arguments.Required("out");
         if (File.Exists(output))
             throw new IOException($"{output}: the output file exists; choose another --out");
-        var modality = new ImageModality();
-        PluginInfo plugin = new ImagePlugin().Info;
-        torch.Device device = DeviceSelector.Resolve(invocation.Options.GetValueOrDefault("device") ?? "cpu");
-        using DiffusionModel loaded = DiffusionModel.Load(checkpoint, config => Resolve(checkpoint, config, modality, plugin), device);
-        ImageConfig sr = ImageConfig.FromJson(loaded.NetworkConfig);
-        if (!sr.IsSuperResolution)
-            throw new InvalidDataException($"{checkpoint}: not a super-resolution model (scale 0); upscale needs one with scale >= 2");
+        var sampling = new SuperResolutionSampling
+        {
+            Sampler = arguments.Optional("sampler") ?? "ddim",
+            Steps = arguments.Int("steps", 50, 1),
+            Seed = arguments.Long("seed", 0),
+            CancellationToken = cancellationToken,
+        };
+        torch.Device device = DeviceSelector.Resolve(arguments.Optional("device") ?? "cpu");
+        (DiffusionModel loaded, ImageConfig sr) = SuperResolutionCheckpoint.Load(checkpoint, device, Name);
+        using DiffusionModel model = loaded;
 
         PixelImage low = ImageFile.Read(input, sr.Channels, sr.ReadLimits);
         long outWidth = (long)low.Width * sr.Scale, outHeight = (long)low.Height * sr.Scale;
@@ -61,27 +63,9 @@ public sealed class UpscaleTask : IDiffusionTask
                 $"{input}: {low.Width}x{low.Height} upscaled x{sr.Scale} is {outWidth}x{outHeight}, above the limit of " +
                 $"{MaxOutputPixels} output pixels");
         using var scope = torch.NewDisposeScope();
-        torch.Tensor upscaled = SuperResolver.Upscale(loaded, PixelTensor.ToTensor([low], device), new SuperResolutionSampling
-        {
-            Sampler = Option(invocation, "sampler"),
-            Steps = int.Parse(Option(invocation, "steps"), CultureInfo.InvariantCulture),
-            Seed = long.Parse(Option(invocation, "seed"), CultureInfo.InvariantCulture),
-            CancellationToken = cancellationToken,
-        });
+        torch.Tensor upscaled = SuperResolver.Upscale(model, PixelTensor.ToTensor([low], device), sampling);
         ImageFile.WritePng(PixelTensor.ToImages(upscaled)[0], output, overwrite: false);
         invocation.Output.WriteLine($"{output}: {outWidth}x{outHeight} (x{sr.Scale} of {input})");
         return 0;
     }
-
-    private static (IModality, PluginInfo) Resolve(string folder, CheckpointConfig config, IModality modality, PluginInfo plugin) =>
-        config.PluginId == plugin.Id && config.Modality == modality.Name
-            ? (modality, plugin)
-            : throw new InvalidDataException(
-                $"{folder}: a checkpoint of plugin '{config.PluginId}' (modality '{config.Modality}'); upscale needs an " +
-                $"image super-resolution checkpoint of plugin '{plugin.Id}'");
-
-    private static string Option(TaskInvocation invocation, string name) =>
-        invocation.Options.TryGetValue(name, out string? value) && !string.IsNullOrWhiteSpace(value)
-            ? value
-            : throw new ArgumentException($"upscale: --{name} is required");
 }

@@ -7,7 +7,12 @@ namespace DiffusionFramework.Core.IO;
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on failure the destination is untouched.</summary>
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="path">The destination file.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="overwrite">Replace an existing destination; when false the final rename refuses to (no race with a
+    /// file created meanwhile) and the temporary file is removed.</param>
+    /// <exception cref="IOException">The destination exists and <paramref name="overwrite"/> is false.</exception>
+    public static void Write(string path, Action<Stream> write, bool overwrite = true)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
@@ -20,7 +25,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, full, overwrite: true);
+            File.Move(temp, full, overwrite);
         }
         catch
         {

@@ -91,6 +91,36 @@ public sealed class SuperResolutionDataTests
     }
 
     [Fact]
+    public void HighResCropsArePixelsOfThePhotoAtTheirPosition()
+    {
+        var photos = new[]
+        {
+            new PixelImage(20, 12, 3, TestImageFiles.Pattern(20 * 12 * 3, 7, 1)),
+            new PixelImage(11, 16, 3, TestImageFiles.Pattern(11 * 16 * 3, 13, 5)),
+        };
+        using var dataset = new PatchDataset("photos", photos, patch: 8, scale: 2, patchesPerImage: 3, seed: 9);
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor crops = dataset.HighRes([5, 2], torch.CPU);
+
+        Assert.True(Same(crops, dataset.GetBatch([5, 2], torch.CPU).X0));
+        for (int i = 0; i < 2; i++)
+        {
+            long index = i == 0 ? 5 : 2;
+            (int photo, int top, int left) = dataset.Position(index);
+            Assert.Equal(index % 2, photo);
+            PixelImage source = photos[photo];
+            // Pixel (c, y, x) of the crop is byte ((top + y) · width + left + x) · 3 + c of the HWC photo, as b / 127.5 - 1.
+            float[] expected = new float[3 * 8 * 8];
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < 8; y++)
+                    for (int x = 0; x < 8; x++)
+                        expected[(c * 8 + y) * 8 + x] = source.Pixels[((top + y) * source.Width + left + x) * 3 + c] / 127.5f - 1;
+            Assert.Equal(expected, crops[i].contiguous().data<float>().ToArray());
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => dataset.Position(6));
+    }
+
+    [Fact]
     public void ResidualPatchesAreTheScaledDifferenceToTheirBicubicContext()
     {
         var photos = new[] { new PixelImage(20, 12, 1, TestImageFiles.Pattern(20 * 12, 7, 1)) };

@@ -68,7 +68,6 @@ public sealed class EvalUpscaleTask : IDiffusionTask
         torch.Device device = DeviceSelector.Resolve(arguments.Optional("device") ?? "cpu");
         (DiffusionModel loaded, ImageConfig config) = SuperResolutionCheckpoint.Load(checkpoint, device, Name);
         using DiffusionModel model = loaded;
-        SuperResolutionEvaluation.Validate(config, options);
 
         TextWriter log = invocation.Output;
         long offset = 0;

@@ -9,7 +9,8 @@ namespace DiffusionFramework.Image;
 /// <summary>
 /// The image modality's network configuration: every <see cref="UNetConfig"/> key plus the image keys
 /// <c>image_size</c> (side of the square sample), <c>channels</c> (1 grey, 3 RGB), <c>scale</c> (super-resolution
-/// factor; 0 = generation), <c>prediction_type</c>, and the data hints <c>max_image_pixels</c>,
+/// factor; 0 = generation), <c>residual_scale</c> (super-resolution: diffuse the residual to bicubic times this factor,
+/// see <see cref="SuperResolution.ResidualTarget"/>; 0 = the image itself), <c>prediction_type</c>, and the data hints <c>max_image_pixels</c>,
 /// <c>data_stop_on_error</c>, <c>patches_per_image</c>, <c>data_seed</c>. The U-Net's <c>in_channels</c> and
 /// <c>out_channels</c> follow <c>channels</c> and its <c>context_channels</c> follow <c>scale</c> (channels when
 /// scale ≥ 2, else 0): missing they are filled in, given they must agree.
@@ -24,6 +25,9 @@ public sealed record ImageConfig
 
     /// <summary>Super-resolution factor (≥ 2), or 0 for a generative model.</summary>
     public int Scale { get; init; }
+
+    /// <summary>Super-resolution: the factor k of the residual target (HR - bicubic) · k; 0 diffuses the image itself.</summary>
+    public double ResidualScale { get; init; }
 
     /// <summary>What the U-Net predicts.</summary>
     public PredictionType PredictionType { get; init; } = PredictionType.Epsilon;
@@ -54,8 +58,11 @@ public sealed record ImageConfig
 
     /// <summary>The image keys (everything that is not a U-Net key).</summary>
     public static IReadOnlyList<string> ImageKeys { get; } =
-        ["image_size", "channels", "scale", "prediction_type", "max_image_pixels", "data_stop_on_error",
+        ["image_size", "channels", "scale", "residual_scale", "prediction_type", "max_image_pixels", "data_stop_on_error",
          "patches_per_image", "data_seed"];
+
+    /// <summary>The U-Net keys that follow from the image keys (filled in when missing).</summary>
+    public static IReadOnlyList<string> DerivedKeys { get; } = ["in_channels", "out_channels", "context_channels", "dims"];
 
     /// <summary>Reads a configuration; missing keys take the defaults of the digits model's shape.</summary>
     /// <exception cref="ArgumentException">An unknown key, a bad value or inconsistent values; the message names the key.</exception>
@@ -79,6 +86,7 @@ public sealed record ImageConfig
             ImageSize = reader.Int("image_size", 8, 1, 4096),
             Channels = channels,
             Scale = scale,
+            ResidualScale = reader.Double("residual_scale", 0),
             PredictionType = reader.PredictionType("prediction_type"),
             Network = UNetConfig.FromJson(network, ImageKeys),
             MaxImagePixels = reader.Long("max_image_pixels", Codec.ImageReadLimits.Default.MaxPixels, 1, 1L << 40),
@@ -97,6 +105,7 @@ public sealed record ImageConfig
         json["image_size"] = ImageSize;
         json["channels"] = Channels;
         json["scale"] = Scale;
+        json["residual_scale"] = ResidualScale;
         json["prediction_type"] = PredictionTypes.ToConfigString(PredictionType);
         json["max_image_pixels"] = MaxImagePixels;
         json["data_stop_on_error"] = DataStopOnError;
@@ -113,6 +122,10 @@ public sealed record ImageConfig
                 $"channel_mult of {Network.ChannelMult.Count} levels)");
         if (IsSuperResolution && ImageSize % Scale != 0)
             throw new ArgumentException($"image_size: {ImageSize} must be a multiple of scale {Scale}");
+        if (ResidualScale is < 0 or > 1000 || double.IsNaN(ResidualScale))
+            throw new ArgumentException($"residual_scale: {ResidualScale} must be in [0, 1000] (0 = diffuse the image itself)");
+        if (ResidualScale > 0 && !IsSuperResolution)
+            throw new ArgumentException($"residual_scale: {ResidualScale} needs a super-resolution model (scale ≥ 2)");
         if (IsSuperResolution && IsClassConditional)
             throw new ArgumentException("num_classes: super-resolution models (scale ≥ 2) take no class labels");
     }

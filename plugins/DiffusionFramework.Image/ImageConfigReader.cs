@@ -17,6 +17,8 @@ internal sealed class ImageConfigReader(JsonObject json)
 
     public bool Bool(string key, bool fallback) => values.Bool(key, fallback);
 
+    public double Double(string key, double fallback) => values.Double(key, fallback);
+
     public PredictionType PredictionType(string key)
     {
         if (!json.TryGetPropertyValue(key, out JsonNode? node) || node is null)

@@ -26,25 +26,33 @@ public sealed class ImageModality : IModality
         "Images (grey or RGB) with a U-Net: class-conditional digits, image folders, super-resolution, inpainting, img2img";
 
     /// <summary>
-    /// The class-conditional digits model: 8x8 grey, model_channels 64, channel_mult [1, 2], two residual blocks per
-    /// level, attention at the 4x4 level, ten classes (+ the null class), dropout 0.1, epsilon prediction.
+    /// The class-conditional digits model: 8x8 grey, model_channels 32, channel_mult [1, 2], two residual blocks per
+    /// level, attention at the 4x4 level, ten classes (+ the null class), dropout 0.1, epsilon prediction. The keys
+    /// that follow from <c>channels</c> and <c>scale</c> (in/out/context channels, dims) are left out, so overriding
+    /// those two (e.g. <c>--network scale=2</c>) needs nothing else.
     /// </summary>
-    public JsonObject DefaultNetworkConfig() => new ImageConfig
+    public JsonObject DefaultNetworkConfig()
     {
-        ImageSize = DigitsData.Size,
-        Channels = 1,
-        Network = new UNetConfig
+        JsonObject json = new ImageConfig
         {
-            InChannels = 1,
-            OutChannels = 1,
-            ModelChannels = 32,
-            ChannelMult = [1, 2],
-            NumResBlocks = 2,
-            AttentionResolutions = [2],
-            NumClasses = DigitsData.ClassCount,
-            Dropout = 0.1,
-        },
-    }.ToJson();
+            ImageSize = DigitsData.Size,
+            Channels = 1,
+            Network = new UNetConfig
+            {
+                InChannels = 1,
+                OutChannels = 1,
+                ModelChannels = 32,
+                ChannelMult = [1, 2],
+                NumResBlocks = 2,
+                AttentionResolutions = [2],
+                NumClasses = DigitsData.ClassCount,
+                Dropout = 0.1,
+            },
+        }.ToJson();
+        foreach (string derived in ImageConfig.DerivedKeys)
+            json.Remove(derived);
+        return json;
+    }
 
     /// <summary>
     /// The recipe of the shipped digits model (Models/README.md): 2,000 steps of 128 digits at a peak learning rate of

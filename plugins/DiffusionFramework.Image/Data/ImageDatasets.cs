@@ -80,7 +80,7 @@ public static class ImageDatasets
         }
         ImageFolderContents<PixelImage> contents = ImageFolder.Read(folder, ReadPhoto, config.DataStopOnError);
         return new PatchDataset(DatasetName(contents), contents.Items.Select(i => i.Value).ToArray(),
-            config.ImageSize, config.Scale, config.PatchesPerImage, (ulong)config.DataSeed);
+            config.ImageSize, config.Scale, config.PatchesPerImage, (ulong)config.DataSeed, config.ResidualScale);
     }
 
     private static string DatasetName<T>(ImageFolderContents<T> contents) => contents.Failures.Count == 0

@@ -7,8 +7,8 @@ namespace DiffusionFramework.Image.SuperResolution;
 
 /// <summary>
 /// Super-resolution training pairs cut from a folder of photos: item k is a <c>patch</c> x <c>patch</c> crop of image
-/// k mod N at a position fixed by (seed, k) (<see cref="PatchPositions"/>); x0 is the crop in [-1, 1] and the
-/// conditioning's context is <see cref="LowResContext.FromHighRes"/> of it. <see cref="Count"/> = N · patches per image.
+/// k mod N at a position fixed by (seed, k) (<see cref="PatchPositions"/>); the conditioning's context is
+/// <see cref="LowResContext.FromHighRes"/> of the crop (in [-1, 1]) and x0 is <see cref="ResidualTarget.Encode"/> of both. <see cref="Count"/> = N · patches per image.
 /// </summary>
 public sealed class PatchDataset : IDiffusionDataset, IDisposable
 {
@@ -16,6 +16,7 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
     private readonly int patch;
     private readonly int scale;
     private readonly ulong seed;
+    private readonly double residualScale;
 
     /// <summary>Wraps photos of at least <paramref name="patch"/> pixels a side.</summary>
     /// <param name="name">Dataset name.</param>
@@ -24,8 +25,11 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
     /// <param name="scale">Super-resolution factor.</param>
     /// <param name="patchesPerImage">Items per photo.</param>
     /// <param name="seed">Seed of the patch positions.</param>
-    public PatchDataset(string name, IReadOnlyList<PixelImage> photos, int patch, int scale, int patchesPerImage, ulong seed)
+    /// <param name="residualScale">The residual target's factor (0 = the crop itself).</param>
+    public PatchDataset(string name, IReadOnlyList<PixelImage> photos, int patch, int scale, int patchesPerImage, ulong seed,
+        double residualScale = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(residualScale);
         ArgumentNullException.ThrowIfNull(photos);
         if (photos.Count == 0)
             throw new ArgumentException("no photos", nameof(photos));
@@ -40,6 +44,7 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
         this.patch = patch;
         this.scale = scale;
         this.seed = seed;
+        this.residualScale = residualScale;
         this.photos = photos.Select(p => PixelTensor.ToByteTensor(p).DetachFromDisposeScope()).ToArray();
         Count = (long)photos.Count * patchesPerImage;
     }
@@ -63,8 +68,9 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
             (int top, int left) = PatchPositions.For(seed, indices[i], (int)photo.shape[1], (int)photo.shape[2], patch);
             crops[i] = photo.narrow(1, top, patch).narrow(2, left, patch);
         }
-        torch.Tensor x0 = PixelTensor.FromBytes(torch.stack(crops).to(device));
-        torch.Tensor context = LowResContext.FromHighRes(x0, scale);
+        torch.Tensor highRes = PixelTensor.FromBytes(torch.stack(crops).to(device));
+        torch.Tensor context = LowResContext.FromHighRes(highRes, scale);
+        torch.Tensor x0 = ResidualTarget.Encode(highRes, context, residualScale);
         return new DataBatch(x0.MoveToOuterDisposeScope(), new Conditioning { Context = context.MoveToOuterDisposeScope() });
     }
 

@@ -6,15 +6,12 @@ using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Image.Codec;
 using DiffusionFramework.Image.SuperResolution;
 using TorchSharp;
-using TorchSharp.Modules;
 
 namespace DiffusionFramework.Image.Tasks;
 
 /// <summary>
 /// The <c>upscale</c> verb: super-resolves a whole image with a super-resolution checkpoint (SR3, Saharia et al. 2021,
-/// arXiv 2104.07636). The U-Net is fully convolutional, so it runs at the image's own size: the bicubic context is
-/// padded (edge pixels repeated) to a square whose side is a multiple of the U-Net's downsampling factor, sampled, and
-/// cropped back to input size x scale.
+/// arXiv 2104.07636) through <see cref="SuperResolver"/>, at the image's own size.
 /// </summary>
 public sealed class UpscaleTask : IDiffusionTask
 {
@@ -63,26 +60,15 @@ public sealed class UpscaleTask : IDiffusionTask
             throw new InvalidDataException(
                 $"{input}: {low.Width}x{low.Height} upscaled x{sr.Scale} is {outWidth}x{outHeight}, above the limit of " +
                 $"{MaxOutputPixels} output pixels");
-        int multiple = sr.Network.SpatialMultiple;
-        int side = (int)((Math.Max(outWidth, outHeight) + multiple - 1) / multiple * multiple);
-
         using var scope = torch.NewDisposeScope();
-        torch.Tensor context = LowResContext.Upsample(PixelTensor.ToTensor([low], device), sr.Scale);
-        context = torch.nn.functional.pad(context, [0, side - outWidth, 0, side - outHeight], PaddingModes.Replicate);
-        using DiffusionModel model = DiffusionModel.Create(modality, plugin, device,
-            (sr with { ImageSize = side }).ToJson(), loaded.Scheduler);
-        model.Denoiser.Module.load_state_dict(loaded.Denoiser.Module.state_dict());
-        torch.Tensor samples = model.Generate(new GenerationRequest
+        torch.Tensor upscaled = SuperResolver.Upscale(loaded, PixelTensor.ToTensor([low], device), new SuperResolutionSampling
         {
-            Count = 1,
             Sampler = Option(invocation, "sampler"),
             Steps = int.Parse(Option(invocation, "steps"), CultureInfo.InvariantCulture),
             Seed = long.Parse(Option(invocation, "seed"), CultureInfo.InvariantCulture),
-            Conditioning = new Conditioning { Context = context },
             CancellationToken = cancellationToken,
         });
-        torch.Tensor cropped = samples.narrow(2, 0, outHeight).narrow(3, 0, outWidth);
-        ImageFile.WritePng(PixelTensor.ToImages(cropped)[0], output, overwrite: false);
+        ImageFile.WritePng(PixelTensor.ToImages(upscaled)[0], output, overwrite: false);
         invocation.Output.WriteLine($"{output}: {outWidth}x{outHeight} (x{sr.Scale} of {input})");
         return 0;
     }

@@ -24,8 +24,34 @@ public sealed class ModalityTests
             config.Network.NumClasses, config.Network.Dropout));
         Assert.Equal(new[] { 1, 2 }, config.Network.ChannelMult);
         Assert.Equal(new[] { 2 }, config.Network.AttentionResolutions);
-        Assert.Equal(json.ToJsonString(), ImageConfig.FromJson(json).ToJson().ToJsonString());
+        Assert.Equal(config.ToJson().ToJsonString(), ImageConfig.FromJson(config.ToJson()).ToJson().ToJsonString());
+        Assert.All(ImageConfig.DerivedKeys, key => Assert.False(json.ContainsKey(key), key));
         Assert.Equal("image", new ImagePlugin().Info.Modality);
+    }
+
+    [Fact]
+    public void DefaultTakesAnotherScaleAndChannelsWithoutTheDerivedKeys()
+    {
+        JsonObject json = Modality.DefaultNetworkConfig();
+        json["scale"] = 2;
+        json["channels"] = 3;
+        json["num_classes"] = 0;
+        json["residual_scale"] = 8.0;
+
+        ImageConfig config = ImageConfig.FromJson(json);
+
+        Assert.Equal((3, 3, 3), (config.Network.InChannels, config.Network.OutChannels, config.Network.ContextChannels));
+        Assert.Equal(8.0, config.ResidualScale);
+    }
+
+    [Theory]
+    [InlineData(@"{""residual_scale"": 4}", "super-resolution model")]
+    [InlineData(@"{""scale"": 2, ""image_size"": 8, ""num_classes"": 0, ""residual_scale"": -1}", "[0, 1000]")]
+    public void BadResidualScaleIsRefusedByName(string json, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => ImageConfig.FromJson(Config(json)));
+        Assert.Contains("residual_scale", error.Message);
+        Assert.Contains(expected, error.Message);
     }
 
     [Fact]

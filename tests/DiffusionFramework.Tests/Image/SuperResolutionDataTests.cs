@@ -91,6 +91,37 @@ public sealed class SuperResolutionDataTests
     }
 
     [Fact]
+    public void ResidualPatchesAreTheScaledDifferenceToTheirBicubicContext()
+    {
+        var photos = new[] { new PixelImage(20, 12, 1, TestImageFiles.Pattern(20 * 12, 7, 1)) };
+        using var images = new PatchDataset("photos", photos, patch: 8, scale: 2, patchesPerImage: 4, seed: 42);
+        using var residuals = new PatchDataset("photos", photos, 8, 2, 4, 42, residualScale: 8);
+        using var scope = torch.NewDisposeScope();
+
+        DataBatch image = images.GetBatch([0, 1, 2, 3], torch.CPU);
+        DataBatch residual = residuals.GetBatch([0, 1, 2, 3], torch.CPU);
+
+        Assert.True(Same(residual.Conditioning.Context!, image.Conditioning.Context!));
+        torch.Tensor expected = (image.X0 - image.Conditioning.Context!) * 8;
+        Assert.True(residual.X0.allclose(expected, rtol: 0, atol: 1e-6));
+        // Decoding gives the patch back (the patches are in [-1, 1], so the clamp keeps them).
+        Assert.True(ResidualTarget.Decode(residual.X0, residual.Conditioning.Context!, 8)
+            .allclose(image.X0, rtol: 0, atol: 1e-6));
+        Assert.True(Same(ResidualTarget.Encode(image.X0, image.Conditioning.Context!, 0), image.X0));
+    }
+
+    [Fact]
+    public void ResidualDecodeClampsToTheDataRange()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor context = torch.tensor(new float[] { 0.9f, -0.9f, 0f }).reshape(1, 1, 1, 3);
+        torch.Tensor sample = torch.tensor(new float[] { 4f, -4f, 2f }).reshape(1, 1, 1, 3);
+        // 0.9 + 4/4 and -0.9 - 4/4 leave [-1, 1]; 0 + 2/4 stays.
+        Assert.Equal(new[] { 1f, -1f, 0.5f }, ResidualTarget.Decode(sample, context, 4).data<float>().ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ResidualTarget.Decode(sample, context, -1));
+    }
+
+    [Fact]
     public void PhotosSmallerThanThePatchAreRefused()
     {
         var small = new PixelImage(6, 20, 1, new byte[120]);

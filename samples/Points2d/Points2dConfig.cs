@@ -24,7 +24,8 @@ public sealed record Points2dConfig(string Distribution, int DatasetSize, int Hi
         new(ToyDistributions.DefaultName, 20_000, 128, 3, 32, PredictionType.Epsilon);
 
     private static readonly (string Name, PredictionType Value)[] PredictionTypes =
-        [("epsilon", PredictionType.Epsilon), ("v_prediction", PredictionType.VPrediction), ("sample", PredictionType.Sample)];
+        [("epsilon", PredictionType.Epsilon), ("v_prediction", PredictionType.VPrediction), ("sample", PredictionType.Sample),
+         ("flow_prediction", PredictionType.Flow)];
 
     /// <summary>Reads a configuration, filling in defaults.</summary>
     /// <exception cref="ArgumentException">A value has the wrong type or is out of range; the message names the key.</exception>

@@ -8,7 +8,7 @@ namespace DiffusionFramework.Abstractions;
 /// </summary>
 public interface IDenoiser
 {
-    /// <summary>What <see cref="Forward"/> returns: epsilon, v or the clean sample.</summary>
+    /// <summary>What <see cref="Forward"/> returns: epsilon, v, the clean sample or a flow velocity.</summary>
     PredictionType PredictionType { get; }
 
     /// <summary>The TorchSharp module that owns every parameter and buffer (state_dict keys = checkpoint keys).</summary>
@@ -16,7 +16,8 @@ public interface IDenoiser
 
     /// <summary>Predicts from a noisy batch.</summary>
     /// <param name="sample">x_t as the sampler hands it over (already scaled by <c>scale_model_input</c>), [B, ...].</param>
-    /// <param name="timestep">Timesteps in training units (0 .. num_train_timesteps-1, may be fractional), float [B].</param>
+    /// <param name="timestep">Timesteps in training units (0 .. num_train_timesteps-1, may be fractional; σ ·
+    /// num_train_timesteps for <see cref="PredictionType.Flow"/>), float [B].</param>
     /// <param name="conditioning">Labels, context, masks and the drop-condition flag.</param>
     /// <returns>A tensor of the sample's shape.</returns>
     torch.Tensor Forward(torch.Tensor sample, torch.Tensor timestep, Conditioning conditioning);

@@ -21,7 +21,7 @@ public static class EvalCommand
             using var model = ModelResolver.Load(context.Host, parse.GetValue(checkpoint)!, CommonOptions.ResolveDevice(values.Device), values.PreferEma);
             using var scope = torch.NewDisposeScope();
             GenerationRequest request = values.ToRequest(context, model);
-            MetricTable.Write(context.Out, model, model.Generate(request), request, $"{values.Sampler}-{values.Steps}");
+            MetricTable.Write(context.Out, model, model.Generate(request), request, $"{request.Sampler}-{values.Steps}");
             return ExitCodes.Success;
         }));
         return command;

@@ -11,7 +11,8 @@ namespace DiffusionFramework.Cli.Commands;
 public sealed class GenerationOptions
 {
     private const int DefaultCount = 16;
-    private readonly Option<string> _sampler = new("--sampler") { Description = "Sampler name or diffusers class name (see 'diffusion samplers').", DefaultValueFactory = _ => "ddim" };
+    private const string DefaultSampler = "ddim";
+    private readonly Option<string> _sampler = new("--sampler") { Description = "Sampler name or diffusers class name (see 'diffusion samplers'); default ddim (flow_euler for flow_prediction models).", DefaultValueFactory = _ => DefaultSampler };
     private readonly Option<int> _steps = new("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
     private readonly Option<int?> _count = new("--count")
     {
@@ -54,7 +55,8 @@ public sealed class GenerationOptions
         Dictionary<string, string> settings = KeyValueOptions.Parse(parse.GetValue(_set), "--set");
         if (parse.GetValue(_class) is { } label)
             settings["class"] = label.Trim();
-        var values = new Values(parse.GetValue(_sampler)!, parse.GetValue(_steps), parse.GetValue(_count),
+        var values = new Values(parse.GetValue(_sampler)!, parse.GetResult(_sampler) is { Implicit: false },
+            parse.GetValue(_steps), parse.GetValue(_count),
             parse.GetValue(_seed), parse.GetValue(_device)!, parse.GetValue(_eta), !parse.GetValue(_noEma), settings,
             parse.GetValue(_guidance), parse.GetValue(_guidanceRescale), parse.GetValue(_context) ?? []);
         if (values.Steps < 1)
@@ -70,6 +72,9 @@ public sealed class GenerationOptions
 
     /// <summary>Parsed generation options.</summary>
     /// <param name="Sampler">Sampler name or alias.</param>
+    /// <param name="SamplerGiven">True when --sampler was on the command line; otherwise a model whose prediction type
+    /// the default sampler cannot step with gets the first registered sampler that can (flow_euler for
+    /// flow_prediction models).</param>
     /// <param name="Steps">Sampling steps.</param>
     /// <param name="Count">--count when given; null lets the inputs decide (<see cref="InputBatches.ResolveCount"/>).</param>
     /// <param name="Seed">Seed of the run's generator.</param>
@@ -80,7 +85,7 @@ public sealed class GenerationOptions
     /// <param name="GuidanceScale">Classifier-free guidance scale w.</param>
     /// <param name="GuidanceRescale">Guidance rescale phi.</param>
     /// <param name="ContextFiles">--context files, read by the modality's reader.</param>
-    public sealed record Values(string Sampler, int Steps, int? Count, long Seed, string Device, double? Eta,
+    public sealed record Values(string Sampler, bool SamplerGiven, int Steps, int? Count, long Seed, string Device, double? Eta,
         bool PreferEma, IReadOnlyDictionary<string, string> Settings, double GuidanceScale, double GuidanceRescale,
         IReadOnlyList<string> ContextFiles)
     {
@@ -98,7 +103,7 @@ public sealed class GenerationOptions
             params IReadOnlyList<(string Source, long Batch)> inputs)
         {
             SamplerRegistry registry = context.Host.Services.GetRequiredService<SamplerRegistry>();
-            registry.Get(Sampler);
+            string sampler = SamplerFor(registry, model.Denoiser.PredictionType);
             torch.Tensor? contextTensor = ContextFiles.Count == 0 ? null
                 : InputBatches.RequireReader(model, "--context").ReadContext(ContextFiles, model.NetworkConfig, model.Device);
             var batches = contextTensor is null ? inputs
@@ -116,7 +121,7 @@ public sealed class GenerationOptions
             return new GenerationRequest
             {
                 Count = count,
-                Sampler = Sampler,
+                Sampler = sampler,
                 Samplers = registry,
                 Steps = Steps,
                 Seed = Seed,
@@ -124,9 +129,19 @@ public sealed class GenerationOptions
                 Conditioning = conditioning,
                 GuidanceScale = GuidanceScale,
                 GuidanceRescale = GuidanceRescale,
-                Progress = p => (bar ??= new ConsoleProgress(context.Error, Sampler, p.StepCount)).Report(p.StepIndex + 1),
+                Progress = p => (bar ??= new ConsoleProgress(context.Error, sampler, p.StepCount)).Report(p.StepIndex + 1),
                 CancellationToken = context.Cancellation,
             };
+        }
+
+        /// <summary>--sampler (checked to exist), or for an implicit default that cannot step with
+        /// <paramref name="prediction"/> models the first registered sampler that can.</summary>
+        private string SamplerFor(SamplerRegistry registry, PredictionType prediction)
+        {
+            ISampler chosen = registry.Get(Sampler);
+            if (SamplerGiven || chosen.SupportedPredictionTypes.Contains(prediction))
+                return Sampler;
+            return registry.Samplers.FirstOrDefault(s => s.SupportedPredictionTypes.Contains(prediction))?.Name ?? Sampler;
         }
     }
 }

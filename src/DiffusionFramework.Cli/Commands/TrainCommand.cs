@@ -4,6 +4,7 @@ using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Pipelines;
 using DiffusionFramework.Core.Schedules;
 using DiffusionFramework.Core.Training;
+using TorchSharp;
 
 namespace DiffusionFramework.Cli.Commands;
 
@@ -64,6 +65,9 @@ public static class TrainCommand
                 Device = parse.GetValue(device)!,
             };
             options.Validate();
+            // The network's initial weights come from torch's global generator (IModality.CreateDenoiser takes none):
+            // seeding it makes a run reproducible from --seed, initialisation included.
+            torch.manual_seed(options.Seed);
             using var model = DiffusionModel.Create(modality, context.Host.PluginOf(modality),
                 CommonOptions.ResolveDevice(options.Device), networkConfig, scheduler);
             var dataset = modality.OpenDataset(parse.GetValue(data), model.NetworkConfig);

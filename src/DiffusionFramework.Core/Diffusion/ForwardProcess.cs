@@ -34,13 +34,18 @@ public static class ForwardProcess
         return (alpha * noise - sigma * x0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>What a network of <paramref name="predictionType"/> is trained to output: ε, v or x0.</summary>
+    /// <summary>What a network of <paramref name="predictionType"/> is trained to output: ε, v or x0 (not flow).</summary>
+    /// <exception cref="ArgumentException"><see cref="PredictionType.Flow"/>, whose target is
+    /// <see cref="FlowMatchPath.Velocity"/>.</exception>
     public static torch.Tensor TrainingTarget(PredictionType predictionType, NoiseSchedule schedule, torch.Tensor x0,
         torch.Tensor noise, torch.Tensor timesteps) => predictionType switch
     {
         PredictionType.Epsilon => noise.alias(),
         PredictionType.VPrediction => Velocity(schedule, x0, noise, timesteps),
         PredictionType.Sample => x0.alias(),
+        PredictionType.Flow => throw new ArgumentException(
+            "flow_prediction models are trained on the flow path, not on this schedule: see FlowMatchPath.",
+            nameof(predictionType)),
         _ => throw new ArgumentOutOfRangeException(nameof(predictionType), predictionType, "unknown prediction type"),
     };
 

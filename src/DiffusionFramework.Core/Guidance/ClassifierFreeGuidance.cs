@@ -8,7 +8,8 @@ namespace DiffusionFramework.Core.Guidance;
 /// optionally rescaled toward the conditional prediction's standard deviation (Lin et al. 2023, arXiv 2305.08891,
 /// sec. 3.4; diffusers' <c>rescale_noise_cfg</c>).
 /// </summary>
-/// <param name="GuidanceScale">w; 1 calls the model once, conditionally, as diffusers does for w ≤ 1.</param>
+/// <param name="GuidanceScale">w; 1 calls the model once, conditionally, as diffusers does for w ≤ 1. The same
+/// combination applies to whatever the model predicts (ε, v, x0, or a flow velocity as in diffusers' SD3 pipeline).</param>
 /// <param name="GuidanceRescale">φ in [0, 1]; 0 disables the rescale.</param>
 /// <remarks>
 /// <para>The unconditional branch calls the denoiser with <see cref="Conditioning.DropCondition"/> = true. Because that

@@ -17,10 +17,7 @@ internal static class GenerationChecks
             throw new ArgumentException($"count must be at least 1 (got {request.Count}).", nameof(request));
         SamplerGuards.RequireSteps(request.Steps);
         ISampler sampler = registry.Get(request.Sampler);
-        if (!sampler.SupportedPredictionTypes.Contains(prediction))
-            throw new ArgumentException(
-                $"sampler '{sampler.Name}' does not support {PredictionTypes.ToConfigString(prediction)} models; " +
-                "choose another sampler.", nameof(request));
+        RequireSupport(sampler, prediction, registry);
         Img2Img.RequireStrength(request.Strength);
         if (request.InitImage is { } init)
             SampleShapes.RequireBroadcast(init, sampleShape, "the init image", nameof(request.InitImage));
@@ -29,6 +26,20 @@ internal static class GenerationChecks
                 $"strength {request.Strength} < 1 needs an init image to start from (InitImage).", nameof(request));
         CheckInpainting(request, sampleShape);
         return sampler;
+    }
+
+    /// <summary>Throws unless <paramref name="sampler"/> steps with <paramref name="prediction"/> models; the message
+    /// lists the registered samplers that do.</summary>
+    private static void RequireSupport(ISampler sampler, PredictionType prediction, SamplerRegistry registry)
+    {
+        if (sampler.SupportedPredictionTypes.Contains(prediction))
+            return;
+        string type = PredictionTypes.ToConfigString(prediction);
+        string[] able = [.. registry.Samplers.Where(s => s.SupportedPredictionTypes.Contains(prediction)).Select(s => s.Name)];
+        throw new ArgumentException(
+            $"sampler '{sampler.Name}' does not support {type} models; " +
+            (able.Length == 0 ? $"no registered sampler supports {type}." : $"samplers that support {type}: {string.Join(", ", able)}."),
+            "request");
     }
 
     private static void CheckInpainting(GenerationRequest request, long[] sampleShape)

@@ -32,6 +32,7 @@ public sealed class DdimSampler : ISampler
     public ISamplerRun CreateRun(SchedulerConfig config, int numInferenceSteps, SamplerRunOptions? options = null)
     {
         SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
         double eta = options?.Eta ?? 0.0;
         if (!(eta >= 0) || double.IsInfinity(eta))
         {

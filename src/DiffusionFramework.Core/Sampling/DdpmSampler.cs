@@ -34,6 +34,7 @@ public sealed class DdpmSampler : ISampler
     public ISamplerRun CreateRun(SchedulerConfig config, int numInferenceSteps, SamplerRunOptions? options = null)
     {
         SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
         return new Run(config, numInferenceSteps);
     }
 

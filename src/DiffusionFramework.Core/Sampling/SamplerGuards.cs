@@ -1,3 +1,6 @@
+using DiffusionFramework.Abstractions;
+using DiffusionFramework.Core.Schedules;
+
 namespace DiffusionFramework.Core.Sampling;
 
 /// <summary>Argument checks shared by all samplers, run before any work.</summary>
@@ -30,5 +33,27 @@ public static class SamplerGuards
             throw new InvalidOperationException(
                 $"{sampler} run: steps must be taken in order; expected step {next}, got {stepIndex}.");
         }
+    }
+
+    /// <summary>
+    /// The prediction type of <paramref name="config"/> (<paramref name="fallback"/> when unset), checked against
+    /// <paramref name="sampler"/>'s <see cref="ISampler.SupportedPredictionTypes"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown or unsupported prediction_type; the message names the sampler and
+    /// what it supports.</exception>
+    public static PredictionType RequirePredictionType(ISampler sampler, SchedulerConfig config,
+        PredictionType fallback = PredictionType.Epsilon)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(config);
+        PredictionType prediction = config.PredictionType is { } text ? PredictionTypes.Parse(text) : fallback;
+        if (!sampler.SupportedPredictionTypes.Contains(prediction))
+        {
+            throw new ArgumentException(
+                $"sampler {sampler.Name} does not support prediction_type \"{PredictionTypes.ToConfigString(prediction)}\"; " +
+                $"it supports {string.Join(", ", sampler.SupportedPredictionTypes.Select(PredictionTypes.ToConfigString))}.");
+        }
+
+        return prediction;
     }
 }

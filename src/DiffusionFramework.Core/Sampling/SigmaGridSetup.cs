@@ -16,13 +16,7 @@ internal static class SigmaGridSetup
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
-        PredictionType prediction = PredictionTypes.Parse(config.PredictionType ?? "epsilon");
-        if (!sampler.SupportedPredictionTypes.Contains(prediction))
-        {
-            throw new ArgumentException(
-                $"sampler {sampler.Name} does not support prediction_type {PredictionTypes.ToConfigString(prediction)}; " +
-                $"it supports {string.Join(", ", sampler.SupportedPredictionTypes.Select(PredictionTypes.ToConfigString))}.");
-        }
+        PredictionType prediction = SamplerGuards.RequirePredictionType(sampler, config);
 
         var schedule = NoiseSchedule.FromConfig(config);
         SamplerGuards.RequireSteps(numInferenceSteps, schedule.NumTrainTimesteps);

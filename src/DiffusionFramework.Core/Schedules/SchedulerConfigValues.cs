@@ -13,8 +13,8 @@ public static class SchedulerConfigValues
     /// <summary><c>timestep_spacing</c>: how inference timesteps are picked (Lin et al. 2023, table 2).</summary>
     public static IReadOnlyList<string> TimestepSpacings { get; } = ["leading", "trailing", "linspace"];
 
-    /// <summary><c>prediction_type</c>: what the network predicts. <c>flow_prediction</c> loads but no DDPM-family
-    /// sampler accepts it.</summary>
+    /// <summary><c>prediction_type</c>: what the network predicts. <c>flow_prediction</c> (a flow-matching velocity)
+    /// is stepped by flow_euler only; the DDPM-family samplers refuse it.</summary>
     public static IReadOnlyList<string> PredictionTypes { get; } =
         ["epsilon", "v_prediction", "sample", "flow_prediction"];
 

@@ -13,6 +13,8 @@ namespace DiffusionFramework.Core.Training;
 /// Trains a denoiser with the DDPM objective (Ho et al. 2020, arXiv 2006.11239, Algorithm 1): draw x0, t ~ U{0..T-1}
 /// and ε; form x_t = √ᾱ_t x0 + √(1-ᾱ_t) ε; regress the network's output on its target (ε, v or x0) with a masked,
 /// optionally Min-SNR-γ-weighted MSE; step AdamW with warm-up/cosine learning rate and gradient clipping; update the EMA.
+/// A <see cref="PredictionType.Flow"/> denoiser trains with flow matching instead: σ from the scheduler's training
+/// levels, x_σ = (1 - σ) x0 + σ ε, t = σ·T, target ε - x0 (see <see cref="TrainerOptions.FlowSigmaDensity"/>).
 /// </summary>
 /// <remarks>
 /// <para>Every step runs in its own dispose scope. One CPU <see cref="Generator"/> seeded with
@@ -33,6 +35,7 @@ public sealed partial class Trainer : IDisposable
     private readonly AdamW _optimizer;
     private readonly Generator _generator;
     private readonly CheckpointConfig _template;
+    private readonly ITrainingObjective _objective;
 
     /// <summary>Prepares a run: moves the denoiser to the device and creates AdamW, the EMA and the generator.</summary>
     /// <param name="denoiser">The network to train (its module's trainable parameters are optimised).</param>
@@ -43,8 +46,9 @@ public sealed partial class Trainer : IDisposable
     /// <param name="options">The run's settings.</param>
     /// <param name="checkpointTemplate">Plugin id and version, modality and network hyper-parameters for checkpoints'
     /// <c>config.json</c> (scheduler, prediction type and training state are filled in); plugin "custom" when null.</param>
-    /// <exception cref="ArgumentException">An option is out of range, the dataset is empty, nothing is trainable, or the
-    /// scheduler's <c>prediction_type</c> contradicts the denoiser's.</exception>
+    /// <exception cref="ArgumentException">An option is out of range or does not apply to the denoiser's prediction
+    /// type, the dataset is empty, nothing is trainable, or the scheduler's <c>prediction_type</c> contradicts the
+    /// denoiser's.</exception>
     public Trainer(IDenoiser denoiser, IDiffusionDataset dataset, INoiseSampler noiseSampler, SchedulerConfig scheduler,
         TrainerOptions options, CheckpointConfig? checkpointTemplate = null)
     {
@@ -64,6 +68,7 @@ public sealed partial class Trainer : IDisposable
         Denoiser = denoiser;
         Scheduler = scheduler with { PredictionType = predictionType };
         Schedule = NoiseSchedule.FromConfig(scheduler);
+        _objective = ITrainingObjective.For(denoiser.PredictionType, scheduler, Schedule, options);
         Options = options;
         _template = checkpointTemplate ?? new CheckpointConfig { PluginId = "custom", PluginVersion = "0.0.0", Modality = "custom" };
         _dataset = dataset;
@@ -91,7 +96,8 @@ public sealed partial class Trainer : IDisposable
     /// <summary>The scheduler settings, with <c>prediction_type</c> set to the denoiser's.</summary>
     public SchedulerConfig Scheduler { get; }
 
-    /// <summary>The forward process's schedule.</summary>
+    /// <summary>The forward process's schedule (of the DDPM objective; a flow model's levels come from
+    /// <see cref="Scheduler"/>'s shift).</summary>
     public NoiseSchedule Schedule { get; }
 
     /// <summary>The run's settings.</summary>
@@ -149,21 +155,15 @@ public sealed partial class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups)
             group.LearningRate = learningRate;
 
-        // 1. x0 ~ q(x0), t ~ U{0..T-1}, ε ~ noise sampler, condition dropped with probability p_uncond.
-        var batch = TrainingBatch.Draw(_dataset, _noiseSampler, Options.BatchSize, Schedule.NumTrainTimesteps,
+        // 1. x0 ~ q(x0), noise level (t ~ U{0..T-1}, or σ), ε ~ noise sampler, condition dropped with probability p_uncond.
+        var batch = TrainingBatch.Draw(_dataset, _noiseSampler, Options.BatchSize, _objective,
             Options.ConditionDropProbability, _device, _generator);
-        // 2. x_t = √ᾱ_t x0 + √(1-ᾱ_t) ε.
-        Tensor xt = ForwardProcess.AddNoise(Schedule, batch.X0, batch.Noise, batch.Timesteps);
-        // 3. Prediction and target for the denoiser's prediction type.
-        Tensor prediction = Predict(xt, batch);
-        Tensor target = ForwardProcess.TrainingTarget(Denoiser.PredictionType, Schedule, batch.X0, batch.Noise,
-            batch.Timesteps);
-        // 4. Masked MSE, weighted per sample by timestep.
-        Tensor? weights = Options.LossWeighting == LossWeighting.MinSnr
-            ? ForwardProcess.MinSnrLossWeights(ForwardProcess.Snr(Schedule, batch.Timesteps), Options.MinSnrGamma,
-                Denoiser.PredictionType)
-            : null;
-        Tensor loss = DenoisingLoss.Compute(prediction, target, batch.Conditioning.Mask, weights);
+        // 2. x_t = √ᾱ_t x0 + √(1-ᾱ_t) ε (flow: (1 - σ) x0 + σ ε), its timestep and the target of the prediction type.
+        TrainingProblem problem = _objective.Pose(batch.X0, batch.Noise, batch.Levels);
+        // 3. The prediction.
+        Tensor prediction = Predict(problem.Input, problem.Timesteps, batch);
+        // 4. Masked MSE, weighted per sample by noise level.
+        Tensor loss = DenoisingLoss.Compute(prediction, problem.Target, batch.Conditioning.Mask, problem.Weights);
         // 5. Gradient step: clip, AdamW, EMA.
         _optimizer.zero_grad();
         loss.backward();
@@ -175,9 +175,8 @@ public sealed partial class Trainer : IDisposable
     }
 
     /// <summary>The denoiser's output, with the condition dropped for samples from <see cref="TrainingBatch.Kept"/> on.</summary>
-    private Tensor Predict(Tensor xt, TrainingBatch batch)
+    private Tensor Predict(Tensor xt, Tensor t, TrainingBatch batch)
     {
-        Tensor t = batch.Timesteps.to(float32);
         int size = (int)xt.shape[0], kept = batch.Kept;
         if (kept == size)
             return Denoiser.Forward(xt, t, batch.Conditioning);

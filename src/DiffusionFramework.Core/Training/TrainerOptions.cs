@@ -71,6 +71,16 @@ public sealed record TrainerOptions
     /// <summary>γ of <see cref="LossWeighting.MinSnr"/> (5 in the paper).</summary>
     public double MinSnrGamma { get; init; } = 5.0;
 
+    /// <summary>How a flow-matching model's training noise levels are drawn (only
+    /// <see cref="PredictionType.Flow"/> models; others refuse anything but <see cref="FlowSigmaDensity.Uniform"/>).</summary>
+    public FlowSigmaDensity FlowSigmaDensity { get; init; } = FlowSigmaDensity.Uniform;
+
+    /// <summary>Mean of the logit-normal density (diffusers' <c>logit_mean</c>, default 0).</summary>
+    public double FlowLogitMean { get; init; }
+
+    /// <summary>Standard deviation of the logit-normal density (diffusers' <c>logit_std</c>, default 1).</summary>
+    public double FlowLogitStd { get; init; } = 1.0;
+
     /// <summary>
     /// Probability that a sample is trained unconditionally (its condition dropped), so that the one network also
     /// learns the null branch of classifier-free guidance (Ho and Salimans 2022, arXiv 2207.12598, Algorithm 1).
@@ -117,6 +127,9 @@ public sealed record TrainerOptions
         Require(Enum.IsDefined(LearningRateDecay), nameof(LearningRateDecay), LearningRateDecay, Names<LearningRateDecay>());
         Require(Enum.IsDefined(EmaWarmup), nameof(EmaWarmup), EmaWarmup, Names<EmaWarmup>());
         Require(Enum.IsDefined(LossWeighting), nameof(LossWeighting), LossWeighting, Names<LossWeighting>());
+        Require(Enum.IsDefined(FlowSigmaDensity), nameof(FlowSigmaDensity), FlowSigmaDensity, Names<FlowSigmaDensity>());
+        Require(double.IsFinite(FlowLogitMean), nameof(FlowLogitMean), FlowLogitMean, "finite");
+        Require(FlowLogitStd is > 0 and < double.PositiveInfinity, nameof(FlowLogitStd), FlowLogitStd, "finite and > 0");
         Require(!string.IsNullOrWhiteSpace(Device), nameof(Device), Device, "a torch device such as \"cpu\" or \"cuda:0\"");
     }
 

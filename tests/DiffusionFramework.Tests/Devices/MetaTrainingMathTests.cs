@@ -28,7 +28,10 @@ public sealed class MetaTrainingMathTests(Points2dPluginFixture points) : IClass
 
         Meta.AssertOn(ForwardProcess.AddNoise(Schedule, x0, noise, t), "AddNoise");
         Meta.AssertOn(ForwardProcess.Velocity(Schedule, x0, noise, t), "Velocity");
-        foreach (PredictionType type in Enum.GetValues<PredictionType>())
+        Meta.AssertOn(FlowMatchPath.AddNoise(x0, noise, torch.rand([8], device: new torch.Device(timestepsDevice))),
+            "FlowMatchPath.AddNoise");
+        Meta.AssertOn(FlowMatchPath.Velocity(x0, noise), "FlowMatchPath.Velocity");
+        foreach (PredictionType type in Enum.GetValues<PredictionType>().Where(p => p != PredictionType.Flow))
         {
             torch.Tensor target = ForwardProcess.TrainingTarget(type, Schedule, x0, noise, t);
             Meta.AssertOn(target, $"TrainingTarget({type})");
@@ -63,6 +66,7 @@ public sealed class MetaTrainingMathTests(Points2dPluginFixture points) : IClass
     [InlineData("epsilon")]
     [InlineData("v_prediction")]
     [InlineData("sample")]
+    [InlineData("flow_prediction")]
     public void Points2dDenoiserRunsForwardAndBackwardOnMeta(string predictionType)
     {
         using var scope = torch.NewDisposeScope();
@@ -82,12 +86,14 @@ public sealed class MetaTrainingMathTests(Points2dPluginFixture points) : IClass
             Meta.AssertOn(parameter.grad ?? throw new InvalidOperationException($"{name} has no gradient"), $"the gradient of {name}");
     }
 
-    [Fact]
-    public void ATrainingStepWithThePluginsDataAndNoiseStaysOnMeta()
+    [Theory]
+    [InlineData("epsilon")]
+    [InlineData("flow_prediction")]
+    public void ATrainingStepWithThePluginsDataAndNoiseStaysOnMeta(string predictionType)
     {
         // The trainer's step (Trainer.TrainStep) without its two value reads: draw, noise, predict, loss, backward, AdamW, EMA.
         using var scope = torch.NewDisposeScope();
-        var network = points.Network();
+        var network = points.Network(("prediction_type", predictionType));
         IDenoiser denoiser = points.Modality.CreateDenoiser(network, Meta.Device);
         using var module = denoiser.Module;
         var dataset = points.Modality.OpenDataset(null, network);
@@ -96,19 +102,23 @@ public sealed class MetaTrainingMathTests(Points2dPluginFixture points) : IClass
         using var optimizer = torch.optim.AdamW(parameters, 1e-3);
         using var ema = new ExponentialMovingAverage(module, 0.99);
 
-        var batch = TrainingBatch.Draw(dataset, points.Modality.NoiseSampler, 32, Schedule.NumTrainTimesteps, 0, Meta.Device, generator);
+        bool flow = denoiser.PredictionType == PredictionType.Flow;
+        // The Min-SNR-weighted loss (LossWeighting.MinSnr; unit weights for flow): libtorch has no meta kernel for
+        // mse_loss's backward pass, which the unweighted loss uses.
+        var options = new TrainerOptions { LossWeighting = flow ? LossWeighting.Uniform : LossWeighting.MinSnr };
+        var objective = ITrainingObjective.For(denoiser.PredictionType, new SchedulerConfig { Shift = 3 }, Schedule, options);
+        var batch = TrainingBatch.Draw(dataset, points.Modality.NoiseSampler, 32, objective, 0, Meta.Device, generator);
         Meta.AssertOn(batch.X0, "the batch");
-        Meta.AssertOn(batch.Timesteps, "the timesteps");
+        Meta.AssertOn(batch.Levels, "the noise levels");
         Meta.AssertOn(batch.Noise, "the noise");
-        torch.Tensor xt = ForwardProcess.AddNoise(Schedule, batch.X0, batch.Noise, batch.Timesteps);
-        torch.Tensor prediction = denoiser.Forward(xt, batch.Timesteps.to(torch.float32), batch.Conditioning);
-        // The Min-SNR-weighted loss (LossWeighting.MinSnr): libtorch has no meta kernel for mse_loss's backward pass,
-        // which the unweighted loss uses.
-        torch.Tensor weights = ForwardProcess.MinSnrLossWeights(ForwardProcess.Snr(Schedule, batch.Timesteps), 5.0,
-            denoiser.PredictionType);
-        torch.Tensor loss = DenoisingLoss.Compute(prediction,
-            ForwardProcess.TrainingTarget(denoiser.PredictionType, Schedule, batch.X0, batch.Noise, batch.Timesteps),
-            batch.Conditioning.Mask, weights);
+        TrainingProblem problem = objective.Pose(batch.X0, batch.Noise, batch.Levels);
+        Meta.AssertOn(problem.Input, "x_t");
+        Meta.AssertOn(problem.Timesteps, "the network timesteps");
+        Meta.AssertOn(problem.Target, "the target");
+        torch.Tensor prediction = denoiser.Forward(problem.Input, problem.Timesteps, batch.Conditioning);
+        torch.Tensor weights = problem.Weights ?? torch.ones([32], device: Meta.Device);
+        Meta.AssertOn(weights, "the loss weights");
+        torch.Tensor loss = DenoisingLoss.Compute(prediction, problem.Target, batch.Conditioning.Mask, weights);
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();

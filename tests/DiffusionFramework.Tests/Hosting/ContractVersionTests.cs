@@ -15,11 +15,11 @@ public sealed class ContractVersionTests : IDisposable
     public void Dispose() => _folders.Dispose();
 
     [Fact]
-    public void TheHostImplementsContractOnePointOne()
+    public void TheHostImplementsContractOnePointTwo()
     {
-        // The contract version is fixed by the Abstractions project file (AssemblyVersion 1.1.0.0).
-        Assert.Equal(new Version(1, 1, 0, 0), ContractVersion.Current);
-        Assert.Equal(new Version(1, 1, 0, 0),
+        // The contract version is fixed by the Abstractions project file (AssemblyVersion 1.2.0.0).
+        Assert.Equal(new Version(1, 2, 0, 0), ContractVersion.Current);
+        Assert.Equal(new Version(1, 2, 0, 0),
             AssemblyReferencePatcher.ReferencedVersion(TestPluginFolders.BuiltAssembly("GoodTestPlugin"), Abstractions));
     }
 
@@ -34,7 +34,7 @@ public sealed class ContractVersionTests : IDisposable
 
         Assert.Empty(host.LoadedPlugins);
         Assert.Equal(new PluginLoadFailure(path, null,
-                $"plugin 'GoodTestPlugin' ({path}) was built against contract 2.0; this host implements 1.1: " +
+                $"plugin 'GoodTestPlugin' ({path}) was built against contract 2.0; this host implements 1.2: " +
                 "rebuild the plugin against DiffusionFramework.Abstractions 1.x"),
             Assert.Single(host.Failures));
     }
@@ -47,15 +47,18 @@ public sealed class ContractVersionTests : IDisposable
 
         using DiffusionHost host = TestPluginFolders.Builder(_folders.Scratch).Build();
 
-        Assert.Contains("was built against contract 1.3; this host implements 1.1", Assert.Single(host.Failures).Message);
+        Assert.Contains("was built against contract 1.3; this host implements 1.2", Assert.Single(host.Failures).Message);
     }
 
-    [Fact]
-    public void PluginBuiltAgainstContractOnePointZeroLoadsAndHasNoReader()
+    [Theory]
+    [InlineData((ushort)0)]
+    [InlineData((ushort)1)]
+    public void PluginBuiltAgainstAnOlderMinorLoadsAndHasNoReader(ushort minor)
     {
-        // 1.1 only added members with defaults (IModality.Reader => null): a 1.0 plugin must still load and run.
+        // 1.1 only added members with defaults (IModality.Reader => null) and 1.2 an enum member
+        // (PredictionType.Flow): 1.0 and 1.1 plugins must still load and run.
         string path = _folders.Copy("GoodTestPlugin");
-        AssemblyReferencePatcher.SetReferencedVersion(path, Abstractions, major: 1, minor: 0);
+        AssemblyReferencePatcher.SetReferencedVersion(path, Abstractions, major: 1, minor: minor);
 
         using DiffusionHost host = TestPluginFolders.Builder(_folders.Scratch).Build();
 

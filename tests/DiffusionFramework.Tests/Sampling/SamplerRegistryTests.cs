@@ -72,7 +72,8 @@ public class SamplerRegistryTests
         }
 
         Assert.Equal(PredictionType.VPrediction, PredictionTypes.Parse("v_prediction"));
-        Assert.Contains("\"v_prediction\"", Assert.Throws<ArgumentException>(() => PredictionTypes.Parse("flow_prediction")).Message);
+        Assert.Equal(PredictionType.Flow, PredictionTypes.Parse("flow_prediction"));
+        Assert.Contains("\"flow_prediction\"", Assert.Throws<ArgumentException>(() => PredictionTypes.Parse("flow")).Message);
         var e = Assert.Throws<ArgumentException>(() =>
             new DdimSampler().CreateRun(new SchedulerConfig { PredictionType = "flow_prediction" }, 10));
         Assert.Contains("flow_prediction", e.Message);

@@ -35,7 +35,7 @@ public sealed class DeisMultistepSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
-        PredictionType prediction = PredictionTypes.Parse(config.PredictionType ?? "epsilon");
+        PredictionType prediction = SamplerGuards.RequirePredictionType(this, config);
         if (config.AlgorithmType is not (null or "deis" or "dpmsolver" or "dpmsolver++"))
         {
             throw new ArgumentException(

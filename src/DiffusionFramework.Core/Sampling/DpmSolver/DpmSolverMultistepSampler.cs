@@ -37,8 +37,12 @@ public sealed class DpmSolverMultistepSampler : ISampler
         [PredictionType.Epsilon, PredictionType.VPrediction, PredictionType.Sample];
 
     /// <inheritdoc />
-    public ISamplerRun CreateRun(SchedulerConfig config, int numInferenceSteps, SamplerRunOptions? options = null) =>
-        Create(config, numInferenceSteps);
+    public ISamplerRun CreateRun(SchedulerConfig config, int numInferenceSteps, SamplerRunOptions? options = null)
+    {
+        SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
+        return Create(config, numInferenceSteps);
+    }
 
     /// <summary>Builds a run for <paramref name="config"/> as it stands.</summary>
     internal static ISamplerRun Create(SchedulerConfig config, int numInferenceSteps)

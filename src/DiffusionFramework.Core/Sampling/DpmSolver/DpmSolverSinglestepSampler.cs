@@ -38,6 +38,7 @@ public sealed class DpmSolverSinglestepSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
         var settings = DpmSolverSettings.FromConfig(config, singlestep: true);
         var schedule = NoiseSchedule.FromConfig(config);
         SamplerGuards.RequireSteps(numInferenceSteps, schedule.NumTrainTimesteps);

@@ -29,6 +29,8 @@ public sealed class SdeDpmSolverMultistepSampler : ISampler
     public ISamplerRun CreateRun(SchedulerConfig config, int numInferenceSteps, SamplerRunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
         string algorithm = config.AlgorithmType switch
         {
             null or "dpmsolver++" or "deis" or "sde-dpmsolver++" => "sde-dpmsolver++",

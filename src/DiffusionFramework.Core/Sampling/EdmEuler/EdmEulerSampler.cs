@@ -38,6 +38,7 @@ public sealed class EdmEulerSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
         EdmSettings settings = EdmSettings.From(config, Name);
         SamplerGuards.RequireSteps(numInferenceSteps, config.NumTrainTimesteps ?? 1000);
         ChurnSettings churn = ChurnSettings.From(options, Name);

@@ -10,21 +10,15 @@ namespace DiffusionFramework.Core.Sampling;
 internal sealed record EdmSettings(double SigmaMin, double SigmaMax, double SigmaData, double Rho, string Schedule,
     bool FinalSigmaMin, PredictionType Prediction)
 {
-    /// <summary>Reads and checks <paramref name="config"/>.</summary>
-    /// <exception cref="ArgumentException">A prediction type other than epsilon or v_prediction, or a σ range,
-    /// σ_data or ρ that is not positive and finite; the message names the key.</exception>
+    /// <summary>Reads and checks <paramref name="config"/> (its prediction type was checked by
+    /// <see cref="SamplerGuards.RequirePredictionType"/>).</summary>
+    /// <exception cref="ArgumentException">A σ range, σ_data or ρ that is not positive and finite; the message names
+    /// the key.</exception>
     public static EdmSettings From(SchedulerConfig config, string sampler)
     {
-        string prediction = config.PredictionType ?? "epsilon";
-        if (prediction is not ("epsilon" or "v_prediction"))
-        {
-            throw new ArgumentException(
-                $"sampler {sampler} does not support prediction_type \"{prediction}\"; it supports epsilon, v_prediction.");
-        }
-
         var settings = new EdmSettings(config.SigmaMin ?? 0.002, config.SigmaMax ?? 80.0, config.SigmaData ?? 0.5,
             config.Rho ?? SigmaSpacing.DefaultRho, config.SigmaSchedule ?? "karras",
-            (config.FinalSigmasType ?? "zero") == "sigma_min", PredictionTypes.Parse(prediction));
+            (config.FinalSigmasType ?? "zero") == "sigma_min", PredictionTypes.Parse(config.PredictionType ?? "epsilon"));
         RequirePositive(sampler, "sigma_min", settings.SigmaMin);
         RequirePositive(sampler, "sigma_max", settings.SigmaMax);
         RequirePositive(sampler, "sigma_data", settings.SigmaData);

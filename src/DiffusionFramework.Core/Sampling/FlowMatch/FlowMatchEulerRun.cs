@@ -1,3 +1,4 @@
+using DiffusionFramework.Core.Diffusion;
 using TorchSharp;
 
 namespace DiffusionFramework.Core.Sampling;
@@ -66,7 +67,7 @@ internal sealed class FlowMatchEulerRun(SigmaSchedule grid, bool stochastic) : I
         CheckIndex(stepIndex, Sigmas.Count - 1);
         using var scope = torch.NewDisposeScope();
         torch.Tensor sigma = torch.tensor(grid.Sigmas[stepIndex], dtype: original.dtype, device: original.device);
-        return (sigma * noise + (1.0 - sigma) * original).MoveToOuterDisposeScope();
+        return FlowMatchPath.AddNoise(original, noise, sigma).MoveToOuterDisposeScope();
     }
 
     /// <summary>Holds no tensors.</summary>

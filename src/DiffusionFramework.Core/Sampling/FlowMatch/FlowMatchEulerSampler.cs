@@ -10,11 +10,9 @@ namespace DiffusionFramework.Core.Sampling;
 /// <c>FlowMatchEulerDiscreteScheduler</c>.
 /// </summary>
 /// <remarks>
-/// <para>The model output is taken as the velocity v = ε - x0 and the model is called on the sample itself (no input
-/// scaling) with t = σ·T. <see cref="PredictionType"/> has no velocity member (the plugin contract is unchanged), so
-/// <see cref="SupportedPredictionTypes"/> is empty: pipelines that check a model's prediction type refuse this sampler,
-/// while <see cref="DiffusionSampling.Sample(ISamplerRun, Func{TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor}, TorchSharp.torch.Tensor, SamplingOptions?)"/>
-/// runs it with any velocity model. A config <c>prediction_type</c> other than "flow_prediction" is rejected.</para>
+/// <para>The model output is the velocity v = ε - x0 of a <see cref="PredictionType.Flow"/> model
+/// (<c>prediction_type</c> "flow_prediction", the default here; any other is rejected) and the model is called on the
+/// sample itself (no input scaling) with t = σ·T, as the engine's trainer trains flow models.</para>
 /// <para>Config keys: <c>num_train_timesteps</c>, <c>shift</c>, <c>use_dynamic_shifting</c> with
 /// <c>time_shift_type</c> (μ from <see cref="SamplerRunOptions.Mu"/>, see <see cref="ResolutionShift"/>),
 /// <c>shift_terminal</c>, <c>use_karras_sigmas</c>, <c>use_exponential_sigmas</c>, <c>use_beta_sigmas</c>,
@@ -33,8 +31,8 @@ public sealed class FlowMatchEulerSampler : ISampler
     /// <inheritdoc />
     public bool IsStochastic => false;
 
-    /// <summary>Empty: the sampler steps with a velocity, which <see cref="PredictionType"/> does not name.</summary>
-    public IReadOnlyList<PredictionType> SupportedPredictionTypes { get; } = [];
+    /// <summary>Only <see cref="PredictionType.Flow"/>: the sampler steps with the velocity v = ε - x0.</summary>
+    public IReadOnlyList<PredictionType> SupportedPredictionTypes { get; } = [PredictionType.Flow];
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">See <see cref="ISampler.CreateRun"/>; also use_dynamic_shifting without
@@ -43,6 +41,7 @@ public sealed class FlowMatchEulerSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config, PredictionType.Flow);
         FlowMatchSettings settings = FlowMatchSettings.From(config, options, Name);
         SamplerGuards.RequireSteps(numInferenceSteps, settings.NumTrainTimesteps);
         return new FlowMatchEulerRun(FlowMatchSigmas.Build(settings, numInferenceSteps), settings.Stochastic);

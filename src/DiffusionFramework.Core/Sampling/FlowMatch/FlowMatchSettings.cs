@@ -11,16 +11,10 @@ internal sealed record FlowMatchSettings(int NumTrainTimesteps, double Shift, do
     double? ShiftTerminal, string? Respacing, bool InvertSigmas, bool Stochastic)
 {
     /// <summary>Reads and checks <paramref name="config"/> and μ.</summary>
-    /// <exception cref="ArgumentException">A prediction type other than flow_prediction, two respacings,
+    /// <exception cref="ArgumentException">Two respacings,
     /// dynamic shifting without μ, or a shift, μ or shift_terminal out of range; the message names the key.</exception>
     public static FlowMatchSettings From(SchedulerConfig config, SamplerRunOptions? options, string sampler)
     {
-        if (config.PredictionType is { } prediction and not "flow_prediction")
-        {
-            throw new ArgumentException($"sampler {sampler} steps with the velocity v = ε - x0 a flow-matching model " +
-                                        $"predicts; prediction_type \"{prediction}\" is not supported.");
-        }
-
         string[] respacings = [.. new[] { ("karras", config.UseKarrasSigmas), ("exponential", config.UseExponentialSigmas),
             ("beta", config.UseBetaSigmas) }.Where(r => r.Item2 == true).Select(r => r.Item1)];
         if (respacings.Length > 1)
@@ -31,12 +25,7 @@ internal sealed record FlowMatchSettings(int NumTrainTimesteps, double Shift, do
 
         bool linear = (config.TimeShiftType ?? "exponential") == "linear";
         double? mu = config.UseDynamicShifting == true ? RequireMu(options?.Mu, linear, sampler) : null;
-        double shift = config.Shift ?? 1.0;
-        if (!(shift > 0) || !double.IsFinite(shift))
-        {
-            throw new ArgumentException($"sampler {sampler}: shift must be positive and finite, got {shift}.");
-        }
-
+        double shift = CheckedShift(config, $"sampler {sampler}");
         if (config.ShiftTerminal is { } terminal && !(terminal < 1 && terminal >= 0))
         {
             throw new ArgumentException($"sampler {sampler}: shift_terminal must lie in [0, 1), got {terminal}.");
@@ -44,6 +33,19 @@ internal sealed record FlowMatchSettings(int NumTrainTimesteps, double Shift, do
 
         return new FlowMatchSettings(config.NumTrainTimesteps ?? 1000, shift, mu, linear, config.ShiftTerminal,
             respacings.FirstOrDefault(), config.InvertSigmas == true, config.StochasticSampling == true);
+    }
+
+    /// <summary><c>shift</c> of <paramref name="config"/> (default 1).</summary>
+    /// <exception cref="ArgumentException">Not positive and finite; the message starts with <paramref name="owner"/>.</exception>
+    public static double CheckedShift(SchedulerConfig config, string owner)
+    {
+        double shift = config.Shift ?? 1.0;
+        if (!(shift > 0) || !double.IsFinite(shift))
+        {
+            throw new ArgumentException($"{owner}: shift must be positive and finite, got {shift}.");
+        }
+
+        return shift;
     }
 
     private static double RequireMu(double? mu, bool linear, string sampler)

@@ -52,18 +52,31 @@ internal static class FlowMatchSigmas
         return numerator / (numerator + (1 / sigma - 1));
     }
 
-    /// <summary>The largest and smallest training σ, k/T for k = T and 1 in float32, shifted in float32 unless
-    /// shifting is dynamic (as the scheduler's constructor computes them).</summary>
-    private static (float Max, float Min) TrainingRange(FlowMatchSettings settings)
+    /// <summary>
+    /// The training noise levels of diffusers' <c>FlowMatchEulerDiscreteScheduler</c> constructor (its
+    /// <c>sigmas</c> before <c>set_timesteps</c>): σ_k = k/T for k = T, T-1, ..., 1 in float32, shifted in float32,
+    /// σ' = sσ / (1 + (s - 1)σ), unless shifting is dynamic (then μ shifts only the inference grid).
+    /// </summary>
+    /// <param name="numTrainTimesteps">T.</param>
+    /// <param name="shift">s (positive, finite).</param>
+    /// <param name="dynamicShifting">use_dynamic_shifting: leave the levels unshifted.</param>
+    /// <returns>T levels, descending from σ = 1.</returns>
+    public static float[] TrainingSigmas(int numTrainTimesteps, double shift, bool dynamicShifting)
     {
-        float Level(int k)
+        var sigmas = new float[numTrainTimesteps];
+        for (int i = 0; i < numTrainTimesteps; i++)
         {
-            float sigma = (float)k / settings.NumTrainTimesteps;
-            return settings.Mu is null
-                ? (float)settings.Shift * sigma / (1f + (float)(settings.Shift - 1) * sigma)
-                : sigma;
+            float sigma = (float)(numTrainTimesteps - i) / numTrainTimesteps;
+            sigmas[i] = dynamicShifting ? sigma : (float)shift * sigma / (1f + (float)(shift - 1) * sigma);
         }
 
-        return (Level(settings.NumTrainTimesteps), Level(1));
+        return sigmas;
+    }
+
+    /// <summary>The largest and smallest training σ (<see cref="TrainingSigmas"/>).</summary>
+    private static (float Max, float Min) TrainingRange(FlowMatchSettings settings)
+    {
+        float[] levels = TrainingSigmas(settings.NumTrainTimesteps, settings.Shift, settings.Mu is not null);
+        return (levels[0], levels[^1]);
     }
 }

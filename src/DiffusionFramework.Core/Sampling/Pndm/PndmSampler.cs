@@ -40,12 +40,7 @@ public sealed class PndmSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
-        PredictionType prediction = PredictionTypes.Parse(config.PredictionType ?? "epsilon");
-        if (prediction == PredictionType.Sample)
-        {
-            throw new ArgumentException(
-                "PNDM sampler: prediction_type \"sample\" is not supported; use \"epsilon\" or \"v_prediction\".");
-        }
+        PredictionType prediction = SamplerGuards.RequirePredictionType(this, config);
 
         var schedule = NoiseSchedule.FromConfig(config);
         SamplerGuards.RequireSteps(numInferenceSteps, schedule.NumTrainTimesteps);

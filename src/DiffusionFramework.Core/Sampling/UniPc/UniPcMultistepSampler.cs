@@ -36,6 +36,7 @@ public sealed class UniPcMultistepSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(config);
         SamplerGuards.RequireSteps(numInferenceSteps);
+        SamplerGuards.RequirePredictionType(this, config);
         var settings = UniPcSettings.FromConfig(config);
         var schedule = NoiseSchedule.FromConfig(config);
         SamplerGuards.RequireSteps(numInferenceSteps, schedule.NumTrainTimesteps);

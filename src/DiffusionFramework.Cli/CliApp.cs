@@ -140,6 +140,7 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(SamplersCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(InfoCommand.Create(context));
         tasks.AddTo(root);
         return root;
     }

@@ -34,6 +34,7 @@ public sealed class UpscaleTask : IDiffusionTask
         new("sampler", "Sampler name", Default: "ddim"),
         new("steps", "Sampling steps", Default: "50"),
         new("seed", "Seed of the run", Default: "0"),
+        new("samples-per-image", "Samples averaged (more: closer to the posterior mean, higher PSNR, softer detail)", Default: "1"),
         new("device", $"Device: {DeviceSelector.Choices}", Default: "cpu"),
     ];
 
@@ -50,6 +51,7 @@ public sealed class UpscaleTask : IDiffusionTask
             Sampler = arguments.Optional("sampler") ?? "ddim",
             Steps = arguments.Int("steps", 50, 1),
             Seed = arguments.Long("seed", 0),
+            SamplesPerImage = arguments.Int("samples-per-image", 1, 1),
             CancellationToken = cancellationToken,
         };
         torch.Device device = DeviceSelector.Resolve(arguments.Optional("device") ?? "cpu");

@@ -23,12 +23,27 @@ public sealed class UpscaleTaskTests
         return folder[name];
     }
 
-    private static int Run(string checkpoint, string input, string output) =>
+    private static int Run(string checkpoint, string input, string output, string samplesPerImage = "1") =>
         new UpscaleTask().Run(new TaskInvocation(new Dictionary<string, string>
         {
             ["checkpoint"] = checkpoint, ["input"] = input, ["out"] = output,
-            ["sampler"] = "ddim", ["steps"] = "2", ["seed"] = "0",
+            ["sampler"] = "ddim", ["steps"] = "2", ["seed"] = "0", ["samples-per-image"] = samplesPerImage,
         }, null!, TextWriter.Null), CancellationToken.None);
+
+    [Fact]
+    public void AveragesSamplesPerImageWhenAsked()
+    {
+        using var folder = new ScratchFolder();
+        string sr = SaveCheckpoint(folder, "sr", new ImageModality(), new ImagePlugin().Info, JsonNode.Parse(SmallSr)!.AsObject());
+        string input = TestImageFiles.SaveGrey(folder["low.png"], 6, 4, TestImageFiles.Pattern(24));
+
+        Assert.Equal(0, Run(sr, input, folder["one.png"]));
+        Assert.Equal(0, Run(sr, input, folder["three.png"], samplesPerImage: "3"));
+
+        Assert.NotEqual(File.ReadAllBytes(folder["one.png"]), File.ReadAllBytes(folder["three.png"]));
+        Assert.Contains("samples-per-image", Assert.ThrowsAny<ArgumentException>(
+            () => Run(sr, input, folder["zero.png"], samplesPerImage: "0")).Message);
+    }
 
     [Fact]
     public void UpscalesAWholeNonSquareImageToScaleTimesItsSize()

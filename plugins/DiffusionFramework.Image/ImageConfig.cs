@@ -11,7 +11,7 @@ namespace DiffusionFramework.Image;
 /// <c>image_size</c> (side of the square sample), <c>channels</c> (1 grey, 3 RGB), <c>scale</c> (super-resolution
 /// factor; 0 = generation), <c>residual_scale</c> (super-resolution: diffuse the residual to bicubic times this factor,
 /// see <see cref="SuperResolution.ResidualTarget"/>; 0 = the image itself), <c>prediction_type</c>, and the data hints <c>max_image_pixels</c>,
-/// <c>data_stop_on_error</c>, <c>patches_per_image</c>, <c>data_seed</c>. The U-Net's <c>in_channels</c> and
+/// <c>data_stop_on_error</c>, <c>patches_per_image</c>, <c>augment_patches</c>, <c>data_seed</c>. The U-Net's <c>in_channels</c> and
 /// <c>out_channels</c> follow <c>channels</c> and its <c>context_channels</c> follow <c>scale</c> (channels when
 /// scale ≥ 2, else 0): missing they are filled in, given they must agree.
 /// </summary>
@@ -44,6 +44,9 @@ public sealed record ImageConfig
     /// <summary>Super-resolution: random patches per photo and epoch.</summary>
     public int PatchesPerImage { get; init; } = 64;
 
+    /// <summary>Super-resolution: train on each patch under a seeded quarter turn and flip (8x the distinct patches).</summary>
+    public bool AugmentPatches { get; init; } = true;
+
     /// <summary>Super-resolution: seed of the patch positions.</summary>
     public int DataSeed { get; init; }
 
@@ -59,7 +62,7 @@ public sealed record ImageConfig
     /// <summary>The image keys (everything that is not a U-Net key).</summary>
     public static IReadOnlyList<string> ImageKeys { get; } =
         ["image_size", "channels", "scale", "residual_scale", "prediction_type", "max_image_pixels", "data_stop_on_error",
-         "patches_per_image", "data_seed"];
+         "patches_per_image", "augment_patches", "data_seed"];
 
     /// <summary>The U-Net keys that follow from the image keys (filled in when missing).</summary>
     public static IReadOnlyList<string> DerivedKeys { get; } = ["in_channels", "out_channels", "context_channels", "dims"];
@@ -92,6 +95,7 @@ public sealed record ImageConfig
             MaxImagePixels = reader.Long("max_image_pixels", Codec.ImageReadLimits.Default.MaxPixels, 1, 1L << 40),
             DataStopOnError = reader.Bool("data_stop_on_error", false),
             PatchesPerImage = reader.Int("patches_per_image", 64, 1, 1_000_000),
+            AugmentPatches = reader.Bool("augment_patches", true),
             DataSeed = reader.Int("data_seed", 0, 0, int.MaxValue),
         };
         config.Validate();
@@ -110,6 +114,7 @@ public sealed record ImageConfig
         json["max_image_pixels"] = MaxImagePixels;
         json["data_stop_on_error"] = DataStopOnError;
         json["patches_per_image"] = PatchesPerImage;
+        json["augment_patches"] = AugmentPatches;
         json["data_seed"] = DataSeed;
         return json;
     }

@@ -72,7 +72,8 @@ public static class ImageDatasets
     {
         ImageFolderContents<PixelImage> contents = ReadPhotos(folder, config, config.DataStopOnError);
         return new PatchDataset(DatasetName(contents), contents.Items.Select(i => i.Value).ToArray(),
-            config.ImageSize, config.Scale, config.PatchesPerImage, (ulong)config.DataSeed, config.ResidualScale);
+            config.ImageSize, config.Scale, config.PatchesPerImage, (ulong)config.DataSeed, config.ResidualScale,
+            config.AugmentPatches);
     }
 
     /// <summary>

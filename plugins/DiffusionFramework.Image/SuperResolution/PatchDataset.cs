@@ -17,6 +17,7 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
     private readonly int scale;
     private readonly ulong seed;
     private readonly double residualScale;
+    private readonly bool augment;
 
     /// <summary>Wraps photos of at least <paramref name="patch"/> pixels a side.</summary>
     /// <param name="name">Dataset name.</param>
@@ -26,8 +27,10 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
     /// <param name="patchesPerImage">Items per photo.</param>
     /// <param name="seed">Seed of the patch positions.</param>
     /// <param name="residualScale">The residual target's factor (0 = the crop itself).</param>
+    /// <param name="augment">Training batches see each crop under one of the square's eight symmetries (quarter turns
+    /// and flips, seeded per item), as SR training does (EDSR, Lim et al. 2017, §4.1); <see cref="HighRes"/> never.</param>
     public PatchDataset(string name, IReadOnlyList<PixelImage> photos, int patch, int scale, int patchesPerImage, ulong seed,
-        double residualScale = 0)
+        double residualScale = 0, bool augment = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(residualScale);
         ArgumentNullException.ThrowIfNull(photos);
@@ -45,6 +48,7 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
         this.scale = scale;
         this.seed = seed;
         this.residualScale = residualScale;
+        this.augment = augment;
         this.photos = photos.Select(p => PixelTensor.ToByteTensor(p).DetachFromDisposeScope()).ToArray();
         Count = (long)photos.Count * patchesPerImage;
     }
@@ -60,6 +64,8 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
     {
         using var scope = torch.NewDisposeScope();
         torch.Tensor highRes = HighRes(indices, device);
+        if (augment)
+            highRes = torch.stack(indices.Select((index, i) => Symmetric(highRes[i], PatchPositions.Symmetry(seed, index))));
         torch.Tensor context = LowResContext.FromHighRes(highRes, scale);
         torch.Tensor x0 = ResidualTarget.Encode(highRes, context, residualScale);
         return new DataBatch(x0.MoveToOuterDisposeScope(), new Conditioning { Context = context.MoveToOuterDisposeScope() });
@@ -90,6 +96,13 @@ public sealed class PatchDataset : IDiffusionDataset, IDisposable
             crops[i] = photos[photo].narrow(1, top, patch).narrow(2, left, patch);
         }
         return PixelTensor.FromBytes(torch.stack(crops).to(device)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Crop [C, p, p] under symmetry <paramref name="symmetry"/>: bits 0-1 quarter turns, bit 2 a horizontal flip.</summary>
+    internal static torch.Tensor Symmetric(torch.Tensor crop, int symmetry)
+    {
+        torch.Tensor turned = crop.rot90(symmetry & 3, (1, 2));
+        return (symmetry & 4) != 0 ? turned.flip(2) : turned;
     }
 
     /// <summary>Frees the photos.</summary>

@@ -15,6 +15,12 @@ internal static class PatchPositions
         return (top, left);
     }
 
+    /// <summary>
+    /// Which of the square's eight symmetries (dihedral group D4) item <paramref name="index"/> is seen under:
+    /// bits 0-1 the number of quarter turns, bit 2 a horizontal flip; drawn from a stream apart from the position's.
+    /// </summary>
+    public static int Symmetry(ulong seed, long index) => (int)(Mix(~seed ^ Mix((ulong)index)) & 7);
+
     private static ulong Mix(ulong z)
     {
         z += 0x9E37_79B9_7F4A_7C15UL;

@@ -141,6 +141,46 @@ public sealed class SuperResolutionDataTests
     }
 
     [Fact]
+    public void AugmentedBatchesShowEachCropUnderItsSeededSymmetryAndHighResStaysPlain()
+    {
+        var photos = new[] { new PixelImage(20, 12, 1, TestImageFiles.Pattern(20 * 12, 7, 1)) };
+        using var plain = new PatchDataset("photos", photos, patch: 8, scale: 2, patchesPerImage: 16, seed: 42);
+        using var augmented = new PatchDataset("photos", photos, 8, 2, 16, 42, augment: true);
+        using var scope = torch.NewDisposeScope();
+        long[] indices = Enumerable.Range(0, 16).Select(i => (long)i).ToArray();
+
+        torch.Tensor crops = plain.GetBatch(indices, torch.CPU).X0;
+        DataBatch batch = augmented.GetBatch(indices, torch.CPU);
+
+        Assert.True(Same(augmented.HighRes(indices, torch.CPU), crops));
+        var seen = new HashSet<int>();
+        for (int i = 0; i < indices.Length; i++)
+        {
+            // Find which of the eight symmetries (by pixel index maps) turns crop i into batch item i.
+            float[] source = crops[i, 0].data<float>().ToArray(), target = batch.X0[i, 0].data<float>().ToArray();
+            int[] matches = Enumerable.Range(0, 8).Where(g => Enumerable.Range(0, 64).All(
+                k => target[k] == source[SourceIndex(g, k / 8, k % 8, 8)])).ToArray();
+            Assert.NotEmpty(matches);
+            seen.UnionWith(matches);
+        }
+        Assert.True(seen.Count >= 4, $"16 items saw only symmetries {string.Join(",", seen)}");
+        Assert.True(Same(batch.Conditioning.Context!, LowResContext.FromHighRes(batch.X0, 2)));
+    }
+
+    /// <summary>
+    /// The source pixel of output (r, c) of an n x n image under symmetry g: g &amp; 3 counter-clockwise quarter turns
+    /// (torch.rot90 on (H, W): out[r, c] = in[c, n-1-r]), then, if g &amp; 4, a flip of the columns.
+    /// </summary>
+    private static int SourceIndex(int g, int r, int c, int n)
+    {
+        if ((g & 4) != 0)
+            c = n - 1 - c;
+        for (int t = 0; t < (g & 3); t++)
+            (r, c) = (c, n - 1 - r);
+        return r * n + c;
+    }
+
+    [Fact]
     public void ResidualDecodeClampsToTheDataRange()
     {
         using var scope = torch.NewDisposeScope();

@@ -17,12 +17,8 @@ public sealed class EvalUpscaleTaskTests
     private const string SmallSr =
         """{"image_size": 16, "scale": 2, "model_channels": 16, "num_head_channels": 16, "norm_groups": 8, "num_res_blocks": 1}""";
 
-    private static string SaveCheckpoint(ScratchFolder folder, string name, IModality modality, PluginInfo plugin, string? network)
-    {
-        using var model = DiffusionModel.Create(modality, plugin, torch.CPU, network is null ? null : JsonNode.Parse(network)!.AsObject());
-        Checkpoint.Save(folder[name], model.ToCheckpointConfig(), model.Denoiser.Module);
-        return folder[name];
-    }
+    private static string SaveCheckpoint(ScratchFolder folder, string name, IModality modality, PluginInfo plugin, string? network) =>
+        UpscaleTaskTests.SaveCheckpoint(folder, name, modality, plugin, network is null ? null : JsonNode.Parse(network)!.AsObject());
 
     private static string Photos(ScratchFolder folder)
     {

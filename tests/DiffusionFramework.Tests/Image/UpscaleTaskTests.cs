@@ -16,7 +16,8 @@ public sealed class UpscaleTaskTests
     private const string SmallSr =
         """{"image_size": 8, "scale": 2, "model_channels": 16, "num_head_channels": 16, "norm_groups": 8, "num_res_blocks": 1}""";
 
-    private static string SaveCheckpoint(ScratchFolder folder, string name, IModality modality, PluginInfo plugin, JsonObject? network)
+    /// <summary>Saves an untrained model of <paramref name="network"/> as a checkpoint folder; returns its path.</summary>
+    internal static string SaveCheckpoint(ScratchFolder folder, string name, IModality modality, PluginInfo plugin, JsonObject? network)
     {
         using var model = DiffusionModel.Create(modality, plugin, torch.CPU, network);
         Checkpoint.Save(folder[name], model.ToCheckpointConfig(), model.Denoiser.Module);

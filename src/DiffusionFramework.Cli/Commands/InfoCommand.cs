@@ -17,7 +17,7 @@ public static class InfoCommand
             o.WriteLine($".NET        {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture})");
             o.WriteLine($"TorchSharp  {typeof(TorchSharp.torch).Assembly.GetName().Version}; intra-op threads {TorchSharp.torch.get_num_threads()}");
             o.WriteLine($"CUDA        {(TorchSharp.torch.cuda.is_available() ? $"{TorchSharp.torch.cuda.device_count()} device(s)" : "not available")}");
-            o.WriteLine($"oneDNN ISA  {Environment.GetEnvironmentVariable(OneDnnIsaLimit.Variable) ?? "libtorch's choice"} ({OneDnnIsaLimit.Variable})");
+            o.WriteLine($"oneDNN ISA  {OneDnnIsaLimit.Current ?? "libtorch's choice"} ({OneDnnIsaLimit.Variable})");
             o.WriteLine($"NNPACK      {NnpackSwitch.Enabled switch { true => "on", false => "off", null => "libtorch's default" }}");
             o.WriteLine($"JIT         {(MinOptsRelaunch.IsActive ? "minimum optimisation" : "optimised")} ({MinOptsRelaunch.Variable}={Environment.GetEnvironmentVariable(MinOptsRelaunch.Variable) ?? "unset"})");
             return ExitCodes.Success;

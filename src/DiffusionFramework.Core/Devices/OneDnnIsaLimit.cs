@@ -38,6 +38,14 @@ public static class OneDnnIsaLimit
     }
 #pragma warning restore CA2255
 
+    /// <summary>The limit oneDNN will read: the native environment's value (which <see cref="Apply"/> sets and .NET's
+    /// <see cref="Environment.GetEnvironmentVariable(string)"/> does not see), or null when unset or off Unix.</summary>
+    public static string? Current =>
+        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? Marshal.PtrToStringAnsi(getenv(Variable)) : Environment.GetEnvironmentVariable(Variable);
+
     [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int setenv(string name, string value, int overwrite);
+
+    [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern IntPtr getenv(string name);
 }

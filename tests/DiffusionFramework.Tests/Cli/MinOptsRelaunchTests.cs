@@ -36,6 +36,9 @@ public sealed class MinOptsRelaunchTests
         Assert.Equal(0, exitCode);
         Assert.Contains("JIT         minimum optimisation (DOTNET_JITMinOpts=1)", output);
         Assert.Contains("NNPACK      off", output);
+        // The limit OneDnnIsaLimit sets in the native environment (only on Linux CPUs with AVX2).
+        bool limited = OperatingSystem.IsLinux() && System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+        Assert.Contains($"oneDNN ISA  {(limited ? "AVX" : "libtorch's choice")} (ONEDNN_MAX_CPU_ISA)", output);
     }
 
     [Fact]

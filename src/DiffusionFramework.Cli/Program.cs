@@ -4,7 +4,6 @@ using DiffusionFramework.Core.Devices;
 if (MinOptsRelaunch.IsNeeded && MinOptsRelaunch.Run(args) is int exitCode)
     return exitCode; // the child ran the command (see MinOptsRelaunch)
 
-OneDnnIsaLimit.Apply(); // before any torch call (see OneDnnIsaLimit)
 NnpackSwitch.Disable(); // no "Could not initialize NNPACK" flood on CPUs NNPACK does not support
 
 using var cancellation = new CancellationTokenSource();

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using DiffusionFramework.Core.Devices;
 using TorchSharp;
 
 namespace DiffusionFramework.Tests;
@@ -15,7 +14,6 @@ internal static class TestProcessSetup
     [ModuleInitializer]
     internal static void UseOneIntraOpThread()
     {
-        OneDnnIsaLimit.Apply(); // before libtorch initialises its CPU backend (see OneDnnIsaLimit)
         torch.set_num_threads(1);
     }
 }

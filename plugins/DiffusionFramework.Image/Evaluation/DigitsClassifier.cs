@@ -1,4 +1,5 @@
 using DiffusionFramework.Core.Checkpoints;
+using DiffusionFramework.Core.Networks;
 using DiffusionFramework.Image.Data;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -24,9 +25,9 @@ public sealed class DigitsClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Name of the embedded weights produced by <c>diffusion train-classifier</c> (see Evaluation/README.md).</summary>
     public const string PretrainedResource = "DiffusionFramework.Image.digits-classifier.safetensors";
 
-    private readonly Conv2d conv1;
-    private readonly Conv2d conv2;
-    private readonly Conv2d conv3;
+    private readonly ChannelsLastConvolution conv1;
+    private readonly ChannelsLastConvolution conv2;
+    private readonly ChannelsLastConvolution conv3;
     private readonly Linear fc;
 
     /// <summary>
@@ -37,15 +38,15 @@ public sealed class DigitsClassifier : nn.Module<Tensor, Tensor>
     public DigitsClassifier(Device device, Generator? generator = null) : base(nameof(DigitsClassifier))
     {
         ArgumentNullException.ThrowIfNull(device);
-        conv1 = nn.Conv2d(1, 32, 3, padding: 1, device: device);
-        conv2 = nn.Conv2d(32, 64, 3, padding: 1, device: device);
-        conv3 = nn.Conv2d(64, FeatureDim, 3, padding: 1, device: device);
+        conv1 = new ChannelsLastConvolution(2, 1, 32, 3, padding: 1, device: device);
+        conv2 = new ChannelsLastConvolution(2, 32, 64, 3, padding: 1, device: device);
+        conv3 = new ChannelsLastConvolution(2, 64, FeatureDim, 3, padding: 1, device: device);
         fc = nn.Linear(FeatureDim, DigitsData.ClassCount, device: device);
         RegisterComponents();
         if (generator is not null)
         {
-            foreach (var (weight, bias) in new[] { (conv1.weight, conv1.bias), (conv2.weight, conv2.bias),
-                         (conv3.weight, conv3.bias), (fc.weight, fc.bias) })
+            foreach (var (weight, bias) in new[] { (conv1.Weight, conv1.Bias), (conv2.Weight, conv2.Bias),
+                         (conv3.Weight, conv3.Bias), (fc.weight, fc.bias) })
             {
                 double bound = 1 / Math.Sqrt(weight!.numel() / weight.shape[0]);
                 DrawUniform(weight, bound, generator);

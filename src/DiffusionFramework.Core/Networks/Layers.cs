@@ -6,14 +6,10 @@ namespace DiffusionFramework.Core.Networks;
 /// <summary>Factories shared by the network blocks: N-d convolutions, group norms and zero initialisation.</summary>
 internal static class Layers
 {
-    /// <summary>A <paramref name="dims"/>-d convolution (Conv1d or Conv2d) with a square kernel.</summary>
+    /// <summary>A <paramref name="dims"/>-d convolution with a square kernel (see <see cref="ChannelsLastConvolution"/>).</summary>
     public static nn.Module<Tensor, Tensor> Conv(int dims, long inChannels, long outChannels, long kernelSize,
-        Device? device, long stride = 1, long padding = 0) => dims switch
-    {
-        1 => nn.Conv1d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, device: device),
-        2 => nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding, device: device),
-        _ => throw new ArgumentOutOfRangeException(nameof(dims), dims, "dims must be 1 or 2"),
-    };
+        Device? device, long stride = 1, long padding = 0) =>
+        new ChannelsLastConvolution(dims, inChannels, outChannels, kernelSize, stride, padding, device);
 
     /// <summary>A 3-wide (3×3) convolution that keeps the spatial size.</summary>
     public static nn.Module<Tensor, Tensor> Conv3(int dims, long inChannels, long outChannels, Device? device) =>

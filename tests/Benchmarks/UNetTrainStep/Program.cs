@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
 // Times U-Net training steps: x_t from random x0, t and noise under a linear-beta schedule, ε-MSE loss, backward,
 // AdamW. Usage: UNetTrainStep [--config digits.json] [--size 8] [--batch 64] [--threads 2] [--warmup 5] [--steps 30]
-OneDnnIsaLimit.Apply(); // before any torch call (see OneDnnIsaLimit)
 var options = Arguments.Parse(args);
 set_num_threads(options.Threads);
 UNetConfig config = UNetConfig.FromJson(JsonNode.Parse(File.ReadAllText(options.Config))!.AsObject());

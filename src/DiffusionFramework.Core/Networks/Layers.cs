@@ -16,21 +16,15 @@ internal static class Layers
         Conv(dims, inChannels, outChannels, 3, device, padding: 1);
 
     /// <summary>
-    /// Group normalisation over <paramref name="channels"/> with γ = 1 and β = 0; <paramref name="groups"/> must divide it.
+    /// Group normalisation over <paramref name="channels"/> with γ = 1 and β = 0 (see <see cref="ContiguousGroupNorm"/>);
+    /// <paramref name="groups"/> must divide it.
     /// </summary>
-    /// <remarks>TorchSharp 0.107's GroupNorm leaves γ and β uninitialised (arbitrary memory), so they are set here.</remarks>
     public static nn.Module<Tensor, Tensor> GroupNorm(int groups, long channels, Device? device)
     {
         if (groups < 1 || channels % groups != 0)
             throw new ArgumentException(
                 $"norm_groups: {groups} groups do not divide {channels} channels; choose norm_groups dividing every channel count");
-        TorchSharp.Modules.GroupNorm norm = nn.GroupNorm(groups, channels, eps: 1e-5, device: device);
-        using (no_grad())
-        {
-            norm.weight!.fill_(1);
-            norm.bias!.zero_();
-        }
-        return norm;
+        return new ContiguousGroupNorm(groups, channels, device);
     }
 
     /// <summary>Sets every parameter of <paramref name="module"/> to zero, as ADM's <c>zero_module</c>.</summary>

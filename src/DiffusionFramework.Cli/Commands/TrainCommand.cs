@@ -30,13 +30,21 @@ public static class TrainCommand
         {
             Description = "Probability of training a sample with its condition dropped (classifier-free guidance needs it; e.g. 0.1).",
         };
+        var flowSigmas = new Option<string>("--flow-sigmas")
+        {
+            Description = "Flow-matching models: how training draws noise levels, uniform or logit-normal (SD3's, favouring middle levels).",
+            DefaultValueFactory = _ => "uniform",
+        };
+        flowSigmas.AcceptOnlyFromAmong("uniform", "logit-normal");
+        var flowLogitMean = new Option<double>("--flow-logit-mean") { Description = "Mean of the logit-normal's normal (default 0).", DefaultValueFactory = _ => 0.0 };
+        var flowLogitStd = new Option<double>("--flow-logit-std") { Description = "Standard deviation of the logit-normal's normal (default 1).", DefaultValueFactory = _ => 1.0 };
         var network = new Option<string[]>("--network") { Description = "Network hyper-parameter key=value (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var command = new Command("train", "Train a modality's denoiser; writes checkpoint folders usable by 'sample' and 'eval'.")
         {
-            modalityName, data, output, steps, batch, lr, warmup, ema, every, keep, resume, schedulerFile, conditionDropout, network, seed,
-            device,
+            modalityName, data, output, steps, batch, lr, warmup, ema, every, keep, resume, schedulerFile, conditionDropout,
+            flowSigmas, flowLogitMean, flowLogitStd, network, seed, device,
         };
         command.SetAction(parse => CliApp.Guard(context, () =>
         {
@@ -58,6 +66,9 @@ public static class TrainCommand
                 WarmupSteps = parse.GetValue(warmup) ?? defaults.WarmupSteps,
                 EmaDecay = parse.GetValue(ema) ?? defaults.EmaDecay,
                 ConditionDropProbability = parse.GetValue(conditionDropout) ?? defaults.ConditionDropProbability,
+                FlowSigmaDensity = parse.GetValue(flowSigmas) == "logit-normal" ? FlowSigmaDensity.LogitNormal : FlowSigmaDensity.Uniform,
+                FlowLogitMean = parse.GetValue(flowLogitMean),
+                FlowLogitStd = parse.GetValue(flowLogitStd),
                 CheckpointEvery = parse.GetValue(every) ?? Math.Max(1, totalSteps / 5),
                 KeepLastCheckpoints = parse.GetValue(keep),
                 CheckpointDirectory = runFolder,

@@ -43,6 +43,32 @@ public sealed class CliFlowMatchingTests : IDisposable
         Assert.False(Directory.Exists(_scratch["ddim"]));
     }
 
+    [Fact]
+    public void LogitNormalLevelsReachTheTrainerAndOnlyFlowModelsTakeThem()
+    {
+        string flow = _scratch["logit-normal"];
+        CliRunner.Succeed("train", "points2d", "--steps", "3", "--network", "prediction_type=flow_prediction",
+            "--flow-sigmas", "logit-normal", "--flow-logit-mean", "0.5", "--flow-logit-std", "1.5", "--threads", "1", "--out", flow);
+        Assert.True(Directory.Exists(Path.Combine(flow, "checkpoint-3")));
+
+        CliResult epsilon = CliRunner.Run("train", "points2d", "--steps", "3", "--flow-sigmas", "logit-normal",
+            "--threads", "1", "--out", _scratch["epsilon"]);
+        Assert.NotEqual(0, epsilon.ExitCode);
+        Assert.Contains("applies to flow_prediction models only", epsilon.Error);
+
+        CliResult badStd = CliRunner.Run("train", "points2d", "--steps", "3", "--network", "prediction_type=flow_prediction",
+            "--flow-sigmas", "logit-normal", "--flow-logit-std", "0", "--threads", "1", "--out", _scratch["bad-std"]);
+        Assert.NotEqual(0, badStd.ExitCode);
+        Assert.Contains("FlowLogitStd", badStd.Error);
+        CliResult badMean = CliRunner.Run("train", "points2d", "--steps", "3", "--network", "prediction_type=flow_prediction",
+            "--flow-logit-mean", "NaN", "--threads", "1", "--out", _scratch["bad-mean"]);
+        Assert.NotEqual(0, badMean.ExitCode);
+        Assert.Contains("FlowLogitMean", badMean.Error);
+        CliResult unknown = CliRunner.Run("train", "points2d", "--flow-sigmas", "cosine", "--out", _scratch["unknown"]);
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("cosine", unknown.Error);
+    }
+
     /// <summary>A diffusers-style scheduler config with a shift of 2 (read by training and by flow_euler).</summary>
     private string SchedulerFile()
     {

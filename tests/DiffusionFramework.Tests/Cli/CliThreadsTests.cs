@@ -16,7 +16,7 @@ public sealed class CliThreadsTests
         }
         finally
         {
-            TestProcessSetup.UseOneIntraOpThread();
+            TestProcessSetup.Configure();
         }
     }
 

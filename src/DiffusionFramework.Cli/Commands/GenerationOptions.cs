@@ -11,8 +11,7 @@ namespace DiffusionFramework.Cli.Commands;
 public sealed class GenerationOptions
 {
     private const int DefaultCount = 16;
-    private const string DefaultSampler = "ddim";
-    private readonly Option<string> _sampler = new("--sampler") { Description = "Sampler name or diffusers class name (see 'diffusion samplers'); default ddim (flow_euler for flow_prediction models).", DefaultValueFactory = _ => DefaultSampler };
+    private readonly Option<string> _sampler = new("--sampler") { Description = "Sampler name or diffusers class name (see 'diffusion samplers'); default ddim (flow_euler for flow_prediction models).", DefaultValueFactory = _ => SamplerRegistry.DefaultName };
     private readonly Option<int> _steps = new("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
     private readonly Option<int?> _count = new("--count")
     {
@@ -134,14 +133,9 @@ public sealed class GenerationOptions
             };
         }
 
-        /// <summary>--sampler (checked to exist), or for an implicit default that cannot step with
-        /// <paramref name="prediction"/> models the first registered sampler that can.</summary>
-        private string SamplerFor(SamplerRegistry registry, PredictionType prediction)
-        {
-            ISampler chosen = registry.Get(Sampler);
-            if (SamplerGiven || chosen.SupportedPredictionTypes.Contains(prediction))
-                return Sampler;
-            return registry.Samplers.FirstOrDefault(s => s.SupportedPredictionTypes.Contains(prediction))?.Name ?? Sampler;
-        }
+        /// <summary>--sampler as given, or the registry's default for <paramref name="prediction"/> models (ddim, or
+        /// flow_euler for flow_prediction).</summary>
+        private string SamplerFor(SamplerRegistry registry, PredictionType prediction) =>
+            SamplerGiven ? Sampler : registry.DefaultFor(prediction).Name;
     }
 }

@@ -16,7 +16,7 @@ internal static class GenerationChecks
         if (request.Count < 1)
             throw new ArgumentException($"count must be at least 1 (got {request.Count}).", nameof(request));
         SamplerGuards.RequireSteps(request.Steps);
-        ISampler sampler = registry.Get(request.Sampler);
+        ISampler sampler = request.Sampler is { } name ? registry.Get(name) : registry.DefaultFor(prediction);
         RequireSupport(sampler, prediction, registry);
         Img2Img.RequireStrength(request.Strength);
         if (request.InitImage is { } init)

@@ -15,8 +15,9 @@ public sealed record GenerationRequest
     /// <summary>Number of samples (the batch size).</summary>
     public int Count { get; init; } = 16;
 
-    /// <summary>Sampler name or alias from <see cref="SamplerRegistry"/> (e.g. "ddim", "DDIMScheduler").</summary>
-    public string Sampler { get; init; } = "ddim";
+    /// <summary>Sampler name or alias from <see cref="SamplerRegistry"/> (e.g. "ddim", "DDIMScheduler"); null picks
+    /// <see cref="SamplerRegistry.DefaultFor"/> the model's prediction type: ddim, or flow_euler for flow_prediction.</summary>
+    public string? Sampler { get; init; }
 
     /// <summary>Where <see cref="Sampler"/> is looked up; null is <see cref="SamplerRegistry.BuiltIn"/> (a host's
     /// registry also has the samplers plugins add).</summary>

@@ -1,3 +1,4 @@
+using DiffusionFramework.Abstractions;
 using DiffusionFramework.Core.Schedules;
 
 namespace DiffusionFramework.Core.Sampling;
@@ -54,6 +55,22 @@ public sealed class SamplerRegistry
         throw new ArgumentException($"unknown sampler \"{nameOrAlias}\"; valid samplers are: {valid}.",
             nameof(nameOrAlias));
     }
+
+    /// <summary>The sampler used when none is named: <see cref="DefaultName"/> when registered and able to step
+    /// <paramref name="prediction"/> models, else the first registered sampler that can (flow_euler for
+    /// flow_prediction), else <see cref="DefaultName"/> (whose run then refuses the model with the usual message).</summary>
+    /// <exception cref="ArgumentException">Nothing can be chosen: no sampler called <see cref="DefaultName"/> and none
+    /// that steps <paramref name="prediction"/> models.</exception>
+    public ISampler DefaultFor(PredictionType prediction)
+    {
+        ISampler? named = TryGet(DefaultName, out ISampler? found) ? found : null;
+        if (named is not null && named.SupportedPredictionTypes.Contains(prediction))
+            return named;
+        return Samplers.FirstOrDefault(s => s.SupportedPredictionTypes.Contains(prediction)) ?? named ?? Get(DefaultName);
+    }
+
+    /// <summary>The name of the default sampler: ddim.</summary>
+    public const string DefaultName = "ddim";
 
     /// <summary>Looks a sampler up without throwing.</summary>
     public bool TryGet(string nameOrAlias, out ISampler? sampler) =>

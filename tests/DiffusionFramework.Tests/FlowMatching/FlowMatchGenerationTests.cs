@@ -134,6 +134,25 @@ public class FlowMatchGenerationTests
         Assert.True(Bits.MaxDiff(samples, expected) < 1e-5, $"off by {Bits.MaxDiff(samples, expected):E3}");
     }
 
+    /// <summary>A request that names no sampler gets flow_euler for a flow model and ddim for the others: the same
+    /// samples, bit for bit, as naming them.</summary>
+    [Theory]
+    [InlineData(PredictionType.Flow, "flow_euler")]
+    [InlineData(PredictionType.Epsilon, "ddim")]
+    [InlineData(PredictionType.VPrediction, "ddim")]
+    public void WithoutASamplerTheModelsDefaultRuns(PredictionType prediction, string expected)
+    {
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(expected, SamplerRegistry.BuiltIn.DefaultFor(prediction).Name);
+        var denoiser = new FunctionDenoiser(prediction, (x, t, _) => x * 0.5 + t.reshape(-1, 1, 1) / 1000);
+        using DiffusionModel model = FunctionModality.Model(denoiser, Shape, prediction == PredictionType.Flow ? Shifted : null);
+
+        torch.Tensor implicitChoice = model.Generate(new GenerationRequest { Count = 2, Steps = 6, Seed = 3 });
+        torch.Tensor named = model.Generate(new GenerationRequest { Count = 2, Sampler = expected, Steps = 6, Seed = 3 });
+
+        Assert.True(Bits.MaxDiff(implicitChoice, named) == 0, $"off by {Bits.MaxDiff(implicitChoice, named):E3}");
+    }
+
     /// <summary>Any other sampler refuses a flow model before the model is called, naming itself and the samplers that
     /// can; flow_euler refuses ε/v/x0 models likewise.</summary>
     [Theory]

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DiffusionFramework.Abstractions;
 using DiffusionFramework.Cli.Reports;
+using DiffusionFramework.Core;
 using DiffusionFramework.Core.Devices;
 using DiffusionFramework.Core.IO;
 using DiffusionFramework.Core.Pipelines;
@@ -21,9 +22,9 @@ namespace DiffusionFramework.Cli.Commands;
 /// </summary>
 public static class CompareCommand
 {
-    /// <summary>The samplers compared by default; those not registered are skipped. "name:key=value" overrides a
-    /// scheduler_config key for that entry (e.g. third-order DPM-Solver++).</summary>
-    public const string DefaultSamplers = "ddim,euler,heun,dpmsolver++,dpmsolver++:solver_order=3,unipc";
+    /// <summary>The samplers compared by default; those not registered, or unable to step the model's prediction type,
+    /// are skipped. "name:key=value" overrides a scheduler_config key for that entry (e.g. third-order DPM-Solver++).</summary>
+    public const string DefaultSamplers = "ddim,euler,heun,dpmsolver++,dpmsolver++:solver_order=3,unipc,flow_euler";
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
@@ -31,7 +32,7 @@ public static class CompareCommand
         var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint folder, or a training run folder." };
         var samplers = new Option<string>("--samplers") { Description = "Comma-separated entries: sampler[:key=value[;key=value]].", DefaultValueFactory = _ => DefaultSamplers };
         var steps = new Option<string>("--steps") { Description = "Comma-separated step counts.", DefaultValueFactory = _ => "5,10,20,50" };
-        var reference = new Option<int>("--reference-steps") { Description = "Steps of the DDPM reference (0 to skip).", DefaultValueFactory = _ => 1000 };
+        var reference = new Option<int>("--reference-steps") { Description = "Steps of the many-step reference: DDPM, or flow_euler for flow_prediction models (0 to skip).", DefaultValueFactory = _ => 1000 };
         var count = new Option<int>("--count") { Description = "Samples per run.", DefaultValueFactory = _ => 2000 };
         var metricName = new Option<string?>("--metric") { Description = "Metric name (the modality's first when absent)." };
         var output = new Option<string>("--out") { Description = "Folder for compare.csv and compare.png.", DefaultValueFactory = _ => "compare-output" };
@@ -55,6 +56,11 @@ public static class CompareCommand
                 ? model.Metrics.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException(
                     $"--metric '{name}' is not one of: {string.Join(", ", model.Metrics.Select(m => m.Name))}")
                 : model.Metrics.FirstOrDefault() ?? throw new ArgumentException($"modality '{model.Modality.Name}' has no metrics");
+            PredictionType prediction = model.Denoiser.PredictionType;
+            entries = Steppable(entries, registry, prediction, explicitList);
+            string referenceSampler = registry.TryGet("ddpm", out ISampler? ddpm) && ddpm!.SupportedPredictionTypes.Contains(prediction)
+                ? "ddpm"
+                : registry.DefaultFor(prediction).Name;
             string folder = OutputFolder.Prepare(parse.GetValue(output)!, parse.GetValue(overwrite), "--out");
 
             var runner = new Runner(context, model, registry, metric, parse.GetValue(count), parse.GetValue(seed));
@@ -62,8 +68,8 @@ public static class CompareCommand
             (string, double)? referenceLevel = null;
             if (parse.GetValue(reference) > 0)
             {
-                var r = runner.Run(("ddpm", null), parse.GetValue(reference), csv);
-                referenceLevel = ($"ddpm-{parse.GetValue(reference)}", r.Value);
+                var r = runner.Run((referenceSampler, null), parse.GetValue(reference), csv);
+                referenceLevel = ($"{referenceSampler}-{parse.GetValue(reference)}", r.Value);
             }
             var series = new List<LinePlot.Series>();
             foreach (var entry in entries)
@@ -97,6 +103,23 @@ public static class CompareCommand
             entries.Add(new Entry(item, parts[0], overrides));
         }
         return entries.Count > 0 ? entries : throw new ArgumentException("--samplers names no registered sampler.");
+    }
+
+    /// <summary>The entries whose sampler steps <paramref name="prediction"/> models: an explicit list must hold only
+    /// such samplers (the error names those that can), the default list drops the others.</summary>
+    private static List<Entry> Steppable(List<Entry> entries, SamplerRegistry registry, PredictionType prediction, bool explicitList)
+    {
+        string type = PredictionTypes.ToConfigString(prediction);
+        string able = string.Join(", ", registry.Samplers.Where(s => s.SupportedPredictionTypes.Contains(prediction)).Select(s => s.Name));
+        var kept = new List<Entry>();
+        foreach (Entry entry in entries)
+        {
+            if (registry.Get(entry.Sampler).SupportedPredictionTypes.Contains(prediction))
+                kept.Add(entry);
+            else if (explicitList)
+                throw new ArgumentException($"--samplers: '{entry.Sampler}' does not support {type} models; samplers that do: {able}.");
+        }
+        return kept.Count > 0 ? kept : throw new ArgumentException($"--samplers names no sampler for {type} models; samplers that do: {able}.");
     }
 
     private static int[] ParseSteps(string text)

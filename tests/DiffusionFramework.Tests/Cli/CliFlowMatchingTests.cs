@@ -41,6 +41,16 @@ public sealed class CliFlowMatchingTests : IDisposable
         Assert.Contains("sampler 'ddim' does not support flow_prediction models; samplers that support flow_prediction: flow_euler",
             refused.Error);
         Assert.False(Directory.Exists(_scratch["ddim"]));
+
+        // compare: the default list keeps flow_euler only, and the reference is a many-step flow_euler run.
+        string compared = _scratch["compare"];
+        CliRunner.Succeed("compare", run, "--steps", "2,8", "--reference-steps", "40", "--count", "200", "--threads", "1", "--out", compared);
+        string[] csv = File.ReadAllLines(Path.Combine(compared, "compare.csv"));
+        Assert.Equal(["flow_euler,40", "flow_euler,2", "flow_euler,8"], csv[1..].Select(r => string.Join(",", r.Split(',')[..2])));
+        CliResult explicitDdim = CliRunner.Run("compare", run, "--samplers", "ddim", "--out", _scratch["compare-ddim"]);
+        Assert.NotEqual(0, explicitDdim.ExitCode);
+        Assert.Contains("--samplers: 'ddim' does not support flow_prediction models; samplers that do: flow_euler", explicitDdim.Error);
+        Assert.False(Directory.Exists(_scratch["compare-ddim"]));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class ChannelsLastConvolution : nn.Module<Tensor, Tensor>
         using (no_grad())
         {
             nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
-            double bound = 1 / Math.Sqrt(weight[0].numel());
+            double bound = 1 / Math.Sqrt(weight.numel() / outChannels); // 1/√fan_in
             nn.init.uniform_(bias, -bound, bound);
         }
         RegisterComponents();

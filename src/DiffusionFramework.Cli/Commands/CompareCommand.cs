@@ -110,11 +110,12 @@ public static class CompareCommand
     private static List<Entry> Steppable(List<Entry> entries, SamplerRegistry registry, PredictionType prediction, bool explicitList)
     {
         string type = PredictionTypes.ToConfigString(prediction);
-        string able = string.Join(", ", registry.Samplers.Where(s => s.SupportedPredictionTypes.Contains(prediction)).Select(s => s.Name));
+        IReadOnlyList<ISampler> steppers = registry.For(prediction);
+        string able = string.Join(", ", steppers.Select(s => s.Name));
         var kept = new List<Entry>();
         foreach (Entry entry in entries)
         {
-            if (registry.Get(entry.Sampler).SupportedPredictionTypes.Contains(prediction))
+            if (steppers.Contains(registry.Get(entry.Sampler)))
                 kept.Add(entry);
             else if (explicitList)
                 throw new ArgumentException($"--samplers: '{entry.Sampler}' does not support {type} models; samplers that do: {able}.");

@@ -111,17 +111,10 @@ public sealed class ChannelsLastConvolution : nn.Module<Tensor, Tensor>
     private static long RoundUp(long channels) => (channels + ChannelBlock - 1) / ChannelBlock * ChannelBlock;
 
     /// <summary>[N, C, H, W] with channels-last strides: <paramref name="x"/> itself when it already has them.</summary>
-    /// <remarks>With one channel, permuting to NHWC and packing leaves the strides as they were (a size-1 axis does not
-    /// count for contiguity), and libtorch then takes the NCHW path; reshaping to [N, H, W, 1] gives the channel
-    /// stride 1 that marks the tensor channels-last.</remarks>
     private static Tensor ChannelsLast(Tensor x)
     {
-        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        long c = x.shape[1], h = x.shape[2], w = x.shape[3];
         bool already = x.stride(1) == 1 && x.stride(3) == c && x.stride(2) == c * w && x.stride(0) == c * h * w;
-        if (already)
-            return x;
-        return c == 1
-            ? x.reshape(n, h, w, 1).permute(0, 3, 1, 2)
-            : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        return already ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 }

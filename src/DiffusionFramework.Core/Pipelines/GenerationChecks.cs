@@ -35,7 +35,7 @@ internal static class GenerationChecks
         if (sampler.SupportedPredictionTypes.Contains(prediction))
             return;
         string type = PredictionTypes.ToConfigString(prediction);
-        string[] able = [.. registry.Samplers.Where(s => s.SupportedPredictionTypes.Contains(prediction)).Select(s => s.Name)];
+        string[] able = [.. registry.For(prediction).Select(s => s.Name)];
         throw new ArgumentException(
             $"sampler '{sampler.Name}' does not support {type} models; " +
             (able.Length == 0 ? $"no registered sampler supports {type}." : $"samplers that support {type}: {string.Join(", ", able)}."),

@@ -66,8 +66,12 @@ public sealed class SamplerRegistry
         ISampler? named = TryGet(DefaultName, out ISampler? found) ? found : null;
         if (named is not null && named.SupportedPredictionTypes.Contains(prediction))
             return named;
-        return Samplers.FirstOrDefault(s => s.SupportedPredictionTypes.Contains(prediction)) ?? named ?? Get(DefaultName);
+        return For(prediction).FirstOrDefault() ?? named ?? Get(DefaultName);
     }
+
+    /// <summary>The registered samplers that step <paramref name="prediction"/> models, in registration order.</summary>
+    public IReadOnlyList<ISampler> For(PredictionType prediction) =>
+        [.. Samplers.Where(s => s.SupportedPredictionTypes.Contains(prediction))];
 
     /// <summary>The name of the default sampler: ddim.</summary>
     public const string DefaultName = "ddim";

@@ -134,6 +134,16 @@ public class FlowMatchGenerationTests
         Assert.True(Bits.MaxDiff(samples, expected) < 1e-5, $"off by {Bits.MaxDiff(samples, expected):E3}");
     }
 
+    [Fact]
+    public void TheRegistryListsTheSamplersThatStepEachPredictionType()
+    {
+        Assert.Equal(["flow_euler"], SamplerRegistry.BuiltIn.For(PredictionType.Flow).Select(s => s.Name));
+        string[] epsilon = [.. SamplerRegistry.BuiltIn.For(PredictionType.Epsilon).Select(s => s.Name)];
+        Assert.Contains("ddim", epsilon);
+        Assert.Contains("dpmsolver++", epsilon);
+        Assert.DoesNotContain("flow_euler", epsilon);
+    }
+
     /// <summary>A request that names no sampler gets flow_euler for a flow model and ddim for the others: the same
     /// samples, bit for bit, as naming them.</summary>
     [Theory]
